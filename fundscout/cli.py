@@ -1,0 +1,140 @@
+"""The `fundscout` command line: every stage of the pipeline, without Airflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from fundscout.config import settings
+
+app = typer.Typer(
+    help="FundScout: EU funding calls for Kranj, pametno mesto — crawl, store, match, digest, brief, review.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+EXIT_NOT_BUILT = 3
+MAX_ERROR_LINES = 50
+
+
+def _fail_input(errors: list) -> NoReturn:
+    for error in errors[:MAX_ERROR_LINES]:
+        typer.echo(f"error: {error}", err=True)
+    if len(errors) > MAX_ERROR_LINES:
+        typer.echo(f"error: … and {len(errors) - MAX_ERROR_LINES} more problems", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _not_built(stage: str) -> NoReturn:
+    typer.echo(f"fundscout {stage}: this stage is not built yet; see the project's open issues.", err=True)
+    raise typer.Exit(EXIT_NOT_BUILT)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database to the newest schema."""
+    from fundscout.db import upgrade
+
+    cfg = settings()
+    cfg.home.mkdir(parents=True, exist_ok=True)
+    upgrade(cfg.database_url)
+    typer.echo(f"database ready: {cfg.database_url}")
+
+
+@app.command("import-calls")
+def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in the normalised schema.")]) -> None:
+    """Load call records (JSONL); one bad row rejects the whole file and the store stays as it was."""
+    from fundscout.db import upgrade
+    from fundscout.load import InputError, import_calls_file
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        report = import_calls_file(cfg.database_url, file)
+    except InputError as exc:
+        typer.echo(f"error: {file}: nothing was loaded; fix the rows below and run again.", err=True)
+        _fail_input(exc.errors)
+    typer.echo(f"{file}: {report}")
+
+
+@app.command("import-firms")
+def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see README for the columns).")]) -> None:
+    """Load or refresh the firm registry; bad rows are reported and skipped, good rows load."""
+    from fundscout.db import upgrade
+    from fundscout.load import InputError, import_firms_file
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        report = import_firms_file(cfg.database_url, file)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{file}: {report}")
+    if report.rejected:
+        _fail_input(report.rejected)
+
+
+@app.command()
+def crawl(spiders: Annotated[list[str] | None, typer.Argument()] = None,
+          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False) -> None:
+    """Run spiders and load what passes the gate."""
+    _not_built("crawl")
+
+
+@app.command()
+def extract(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+    """Notice text -> normalised fields (no database)."""
+    _not_built("extract")
+
+
+@app.command()
+def classify(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+    """Notice text -> smart-city domains with evidence (no database)."""
+    _not_built("classify")
+
+
+@app.command()
+def match() -> None:
+    """Match calls to firms: eligibility and relevance with reasons."""
+    _not_built("match")
+
+
+@app.command()
+def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")]) -> None:
+    """Build the weekly Excel digests and e-mails."""
+    _not_built("digest")
+
+
+@app.command()
+def briefs() -> None:
+    """Draft project briefs for promising calls."""
+    _not_built("briefs")
+
+
+@app.command()
+def serve() -> None:
+    """Run the review web app."""
+    _not_built("serve")
+
+
+@app.command()
+def evaluate(split: Annotated[Path, typer.Option("--split")]) -> None:
+    """Quality report on a labelled split."""
+    _not_built("evaluate")
+
+
+@app.command()
+def demo() -> None:
+    """Whole pipeline on the bundled sample data, in an embedded SQLite store under $FUNDSCOUT_HOME/demo."""
+    from fundscout.demo import run_demo
+
+    for line in run_demo(settings()):
+        typer.echo(line)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,37 @@
+"""Configuration from the environment, with working defaults (DESIGN.md, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+TEMPLATES_DIR = REPO_ROOT / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    smtp_url: str | None
+    timezone: ZoneInfo
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        home = Path(env.get("FUNDSCOUT_HOME") or "./var").resolve()
+        database_url = env.get("FUNDSCOUT_DATABASE_URL") or f"sqlite:///{home / 'fundscout.db'}"
+        return cls(
+            home=home,
+            database_url=database_url,
+            smtp_url=env.get("FUNDSCOUT_SMTP_URL") or None,
+            timezone=ZoneInfo(env.get("FUNDSCOUT_TIMEZONE") or "Europe/Ljubljana"),
+        )
+
+
+def settings() -> Settings:
+    """Current settings; read on each call so tests and subprocesses can change the environment."""
+    return Settings.from_env()

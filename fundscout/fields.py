@@ -1,0 +1,166 @@
+"""The field dictionary: one place that names every call field, its type, allowed values and labels.
+
+The database columns (``fundscout.db.models``), record validation (``fundscout.records``), the
+Excel headers and legend of the digests, and the documentation all read this module, so a field
+is added or renamed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# --- fixed vocabularies (DESIGN.md, "Fixed vocabularies"); code -> (Slovenian, English) ---------
+
+DOMAINS: dict[str, tuple[str, str]] = {
+    "e_governance": ("e-upravljanje in e-demokracija", "e-governance and e-democracy"),
+    "urban_mobility": ("urbana mobilnost", "urban mobility"),
+    "safe_society": ("varna družba", "safe society"),
+    "health": ("zdravstvo", "health"),
+    "environment_energy": ("okolje in energetika", "environment and energy"),
+    "digital_platforms": (
+        "platforme za storitve digitalne agende",
+        "platforms for digital-agenda services",
+    ),
+}
+
+PROGRAMME_PERIODS: dict[str, tuple[str, str]] = {
+    "2007-2013": ("2007–2013", "2007–2013"),
+    "2014-2020": ("2014–2020", "2014–2020"),
+    "2021-2027": ("2021–2027", "2021–2027"),
+    "national": ("nacionalna sredstva", "national funds"),
+}
+
+FUNDS: dict[str, tuple[str, str]] = {
+    "ERDF": ("Evropski sklad za regionalni razvoj (ESRR)", "European Regional Development Fund"),
+    "ESF": ("Evropski socialni sklad (ESS)", "European Social Fund"),
+    "ESF+": ("Evropski socialni sklad plus (ESS+)", "European Social Fund Plus"),
+    "CF": ("Kohezijski sklad (KS)", "Cohesion Fund"),
+    "JTF": ("Sklad za pravični prehod (SPP)", "Just Transition Fund"),
+    "EAFRD": ("Evropski kmetijski sklad za razvoj podeželja", "EAFRD"),
+    "EMFF": ("Evropski sklad za pomorstvo in ribištvo", "EMFF"),
+    "INTERREG": ("Interreg (evropsko teritorialno sodelovanje)", "Interreg"),
+    "RRF": ("Načrt za okrevanje in odpornost (NOO)", "Recovery and Resilience Facility"),
+    "HORIZON": ("Obzorje Evropa", "Horizon Europe"),
+    "LIFE": ("Program LIFE", "LIFE programme"),
+    "OTHER_EU": ("drugi programi EU", "other EU programmes"),
+}
+
+CALL_TYPES: dict[str, tuple[str, str]] = {
+    "javni_razpis": ("javni razpis", "call for proposals"),
+    "javni_poziv": ("javni poziv", "open call"),
+    "amendment": ("sprememba", "amendment"),
+    "other": ("drugo", "other"),
+}
+
+APPLICANT_TYPES: dict[str, tuple[str, str]] = {
+    "municipality": ("občine", "municipalities"),
+    "sme": ("mikro, mala in srednja podjetja (MSP)", "SMEs"),
+    "large_enterprise": ("velika podjetja", "large enterprises"),
+    "enterprise": ("podjetja", "enterprises"),
+    "ngo": ("nevladne organizacije", "NGOs"),
+    "association": ("društva", "associations"),
+    "public_institute": ("javni zavodi", "public institutes"),
+    "research_org": ("raziskovalne organizacije", "research organisations"),
+    "natural_person": ("fizične osebe", "natural persons"),
+    "other": ("drugi", "others"),
+}
+
+STATUSES: dict[str, tuple[str, str]] = {
+    "forthcoming": ("napovedan", "forthcoming"),
+    "open": ("odprt", "open"),
+    "closed": ("zaprt", "closed"),
+    "withdrawn": ("umaknjen", "withdrawn"),
+}
+
+COHESION_REGIONS: dict[str, tuple[str, str]] = {
+    "west": ("Zahodna kohezijska regija", "Western cohesion region"),
+    "east": ("Vzhodna kohezijska regija", "Eastern cohesion region"),
+}
+
+# --- the call fields ------------------------------------------------------------------------------
+
+Kind = Literal["key", "url", "str", "text", "date", "bool", "float", "code", "codes", "dates"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    label_sl: str
+    label_en: str
+    description: str
+    values: dict[str, tuple[str, str]] | None = None  # allowed codes for "code"/"codes"
+    pattern: str | None = None  # regular expression a "str" value must match in full
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+    # Facts are tracked: a change to one is a real change (history row, new content hash).
+    # Bookkeeping fields (id, url, source) are not.
+    tracked: bool = True
+    excel_width: int = 16
+
+    def label(self, lang: str = "sl") -> str:
+        return self.label_sl if lang == "sl" else self.label_en
+
+
+CALL_FIELDS: tuple[Field, ...] = (
+    Field("id", "key", "Oznaka", "ID", "Stable key of the call, e.g. `ul-2023-118-ob-3476-23`.",
+          pattern=r"[a-z0-9][a-z0-9._:/-]{0,199}", required=True, tracked=False),
+    Field("url", "url", "Vir", "Source", "URL of the page the call was read from.",
+          required=True, tracked=False, excel_width=40),
+    Field("source", "str", "Objavitelj vira", "Source site",
+          "Code of the source (spider name or `import`).",
+          pattern=r"[a-z0-9_]{1,60}", required=True, tracked=False),
+    Field("title", "text", "Naslov", "Title", "Title of the call as published.",
+          required=True, excel_width=60),
+    Field("publisher", "text", "Razpisovalec", "Publisher", "Body that publishes the call.",
+          excel_width=30),
+    Field("notice_number", "str", "Številka objave", "Notice number",
+          "Uradni list notice number, e.g. `Ob-3476/23`.", pattern=r"Ob-\d{1,5}/\d{2}"),
+    Field("gazette_issue", "str", "Uradni list RS", "Official Gazette issue",
+          "Issue of Uradni list RS, e.g. `118/2023`.", pattern=r"\d{1,3}/\d{4}"),
+    Field("published_on", "date", "Objavljeno", "Published", "Date of publication."),
+    Field("call_type", "code", "Vrsta", "Type", "Kind of notice.", values=CALL_TYPES),
+    Field("programme_period", "code", "Obdobje", "Period",
+          "Cohesion-policy period, or `national` when there is no EU co-financing.",
+          values=PROGRAMME_PERIODS),
+    Field("programme", "text", "Program", "Programme",
+          "Programme the call belongs to, e.g. `Interreg Slovenija–Avstrija 2021–2027`.",
+          excel_width=30),
+    Field("eu_funded", "bool", "Sredstva EU", "EU funded",
+          "Whether EU money co-finances the call (state-aid rules alone do not count)."),
+    Field("funds", "codes", "Skladi", "Funds", "EU funds that co-finance the call.", values=FUNDS),
+    Field("deadlines", "dates", "Roki", "Deadlines", "All submission deadlines (cut-off dates).",
+          excel_width=14),
+    Field("until_funds_spent", "bool", "Do porabe sredstev", "Until funds are spent",
+          "The call stays open until its money is used up (\"do porabe sredstev\")."),
+    Field("budget_eur", "float", "Sredstva (EUR)", "Budget (EUR)",
+          "Total money available in euro.", minimum=0, excel_width=14),
+    Field("cofinancing_rate", "float", "Stopnja sofinanciranja (%)", "Co-financing rate (%)",
+          "Highest share of eligible costs the call pays, in percent.", minimum=0, maximum=100),
+    Field("applicant_types", "codes", "Upravičeni prijavitelji", "Eligible applicants",
+          "Who may apply.", values=APPLICANT_TYPES, excel_width=24),
+    Field("cohesion_regions", "codes", "Kohezijska regija", "Cohesion region",
+          "Cohesion regions the call is limited to (empty: no limit).", values=COHESION_REGIONS),
+    Field("summary", "text", "Povzetek", "Summary", "Short description of the call.",
+          excel_width=60),
+    Field("domains", "codes", "Področja", "Domains",
+          "Smart-city domains of the call (may be empty).", values=DOMAINS, excel_width=24),
+    Field("withdrawn", "bool", "Umaknjen", "Withdrawn",
+          "Set by hand or by a source when a call is withdrawn."),
+)
+
+FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in CALL_FIELDS}
+TRACKED_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.tracked)
+# The fields `fundscout extract` writes (DESIGN.md, "Command line").
+EXTRACT_FIELDS: tuple[str, ...] = (
+    "title", "publisher", "notice_number", "gazette_issue", "published_on", "call_type",
+    "programme_period", "eu_funded", "funds", "deadlines", "budget_eur", "applicant_types",
+)
+
+
+def vocabulary_label(values: dict[str, tuple[str, str]], code: str, lang: str = "sl") -> str:
+    """Human label of a vocabulary code in Slovenian (default) or English."""
+    sl, en = values[code]
+    return sl if lang == "sl" else en

@@ -1,0 +1,143 @@
+"""Validation of call records in the normalised schema, built from the field dictionary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field as PydField, ValidationError, create_model
+
+from fundscout.fields import CALL_FIELDS, TRACKED_FIELDS, Field
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a date or an ISO `YYYY-MM-DD` string only: `1. 12. 2026` or a number is an error."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"not a real date: {value!r}") from exc
+    raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
+
+
+def _strip_text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Text = Annotated[str, BeforeValidator(_strip_text)]
+
+
+def _annotation(field: Field) -> tuple[Any, Any]:
+    """Python type and pydantic default/constraints for one dictionary field."""
+    optional = not field.required
+    if field.kind in ("key", "str"):
+        typ: Any = Annotated[Text, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Text
+    elif field.kind == "url":
+        typ = Annotated[Text, PydField(pattern=r"^https?://\S+$", max_length=2000)]
+    elif field.kind == "text":
+        typ = Annotated[Text, PydField(min_length=1)]
+    elif field.kind == "date":
+        typ = IsoDate
+    elif field.kind == "bool":
+        typ = bool
+    elif field.kind == "float":
+        typ = Annotated[float, PydField(ge=field.minimum, le=field.maximum)]
+    elif field.kind == "code":
+        typ = Literal[tuple(field.values)]  # type: ignore[misc]
+    elif field.kind == "codes":
+        return list[Literal[tuple(field.values)]], PydField(default_factory=list)  # type: ignore[misc]
+    elif field.kind == "dates":
+        return list[IsoDate], PydField(default_factory=list)
+    else:  # pragma: no cover - the dictionary only uses the kinds above
+        raise AssertionError(field.kind)
+    return (typ | None, None) if optional else (typ, ...)
+
+
+class _RecordBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
+
+
+CallRecord: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "CallRecord",
+    __base__=_RecordBase,
+    __doc__="A call in the normalised schema. Unknown fields are refused.",
+    # Snippet of source text each fact was read from: {field name: snippet}.
+    evidence=(dict[str, str], PydField(default_factory=dict)),
+    **{f.name: _annotation(f) for f in CALL_FIELDS},
+)
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One problem with one input row, phrased for the operator."""
+
+    source: str  # file name or other label of the input
+    row: int  # 1-based row (line) number in the input
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+def errors_from_validation(exc: ValidationError, source: str, row: int) -> list[RecordError]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        field = loc[0] if loc else None
+        if err["type"] == "extra_forbidden":
+            message = "unknown column; allowed columns are the fields of the field dictionary"
+        elif err["type"] == "missing":
+            message = "required value is missing"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            if "input" in err and err["type"] != "missing":
+                message += f" (got {err['input']!r:.80})"
+        out.append(RecordError(source, row, field, message))
+    return out
+
+
+def validate_record(data: Any, source: str, row: int) -> tuple[BaseModel | None, list[RecordError]]:
+    if not isinstance(data, dict):
+        return None, [RecordError(source, row, None, f"expected a JSON object, got {type(data).__name__}")]
+    try:
+        return CallRecord.model_validate(data), []
+    except ValidationError as exc:
+        return None, errors_from_validation(exc, source, row)
+
+
+def facts(record: BaseModel) -> dict[str, Any]:
+    """The tracked facts of a record as JSON-ready values (dates as ISO strings, lists sorted)."""
+    out: dict[str, Any] = {}
+    for name in TRACKED_FIELDS:
+        value = getattr(record, name)
+        out[name] = _jsonable(value)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return sorted(_jsonable(v) for v in value)
+    return value
+
+
+def content_hash(fact_values: dict[str, Any]) -> str:
+    canonical = json.dumps(fact_values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
