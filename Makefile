@@ -1,0 +1,28 @@
+# Each target sets up .venv on first use, so `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/fundscout demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-resolve the pinned versions after changing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile --python-version 3.11 pyproject.toml --extra dev --extra airflow -o requirements.lock --no-header --quiet
+
+clean:
+	rm -rf $(VENV) var
