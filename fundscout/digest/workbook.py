@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -234,8 +235,17 @@ def _change_field(change: DigestChange, ctx: _Context) -> str:
 def _change_value(value: Any, name: str, ctx: _Context) -> Any:
     """A history value as a typed cell value: dates as dates, amounts as numbers, codes as labels."""
     f = FIELDS_BY_NAME.get(name)
-    if value is None or f is None:
-        return value
+    if value is None:
+        return None
+    if f is None:
+        return value if isinstance(value, (str, int, float)) else json.dumps(value, ensure_ascii=False)
+    try:
+        return _typed_change_value(value, f, ctx)
+    except (TypeError, ValueError):  # a history value of an unexpected shape is shown as it is
+        return json.dumps(value, ensure_ascii=False)
+
+
+def _typed_change_value(value: Any, f: Field, ctx: _Context) -> Any:
     if f.kind == "date":
         return _as_date(value)
     if f.kind == "dates":
