@@ -41,16 +41,26 @@ class FeedbackPreferences:
     responses: dict[str, str] = field(default_factory=dict)  # call id -> status
     domain_balance: Counter[str] = field(default_factory=Counter)
 
+    def add(self, call_id: str, status: str, domains: Iterable[str]) -> None:
+        self.responses[call_id] = status
+        for domain in domains or ():
+            self.domain_balance[domain] += -1 if status == "not_relevant" else 1
+
     @classmethod
     def load(cls, session: Session, firm_id: str) -> "FeedbackPreferences":
-        prefs = cls()
-        rows = session.execute(select(FirmFeedback.call_id, FirmFeedback.status, Call.domains)
-                               .join(Call, Call.id == FirmFeedback.call_id)
-                               .where(FirmFeedback.firm_id == firm_id))
-        for call_id, status, domains in rows:
-            prefs.responses[call_id] = status
-            for domain in domains or ():
-                prefs.domain_balance[domain] += -1 if status == "not_relevant" else 1
+        return cls.load_many(session, [firm_id]).get(firm_id, cls())
+
+    @classmethod
+    def load_many(cls, session: Session, firm_ids: list[str]) -> dict[str, "FeedbackPreferences"]:
+        """Preferences of several firms in a few queries (firms without feedback are left out)."""
+        prefs: dict[str, FeedbackPreferences] = {}
+        for start in range(0, len(firm_ids), 500):
+            rows = session.execute(
+                select(FirmFeedback.firm_id, FirmFeedback.call_id, FirmFeedback.status, Call.domains)
+                .join(Call, Call.id == FirmFeedback.call_id)
+                .where(FirmFeedback.firm_id.in_(firm_ids[start:start + 500])))
+            for firm_id, call_id, status, domains in rows:
+                prefs.setdefault(firm_id, cls()).add(call_id, status, domains)
         return prefs
 
     def adjustment(self, call_id: str, domains: Iterable[str]) -> float:
