@@ -82,7 +82,8 @@ def _mail_context(digest: Digest, lang: str, unsubscribe_url: str) -> dict:
     return {
         "lang": lang, "week": digest.week, "top": top, "unsubscribe_url": unsubscribe_url,
         "firm_name": clean_text(digest.firm_name, 200, lang, one_line=True),
-        "counts": {key: len(getattr(digest, key)) for key in ("new", "changed", "closing", "open")},
+        "counts": {"new": len(digest.new), "changed": len({c.call.call_id for c in digest.changed}),
+                   "closing": len(digest.closing), "open": len(digest.open)},
     }
 
 

@@ -154,6 +154,13 @@ def release(database_url: str, firm_id: str, week: str, error: DeliveryError) ->
         row.status, row.last_error = "deferred", str(error)[:2000]
 
 
+def fail_unsendable(database_url: str, firm_id: str, week: str, reason: str) -> None:
+    """Mark a message that cannot even be built (e.g. a malformed address) failed for the week."""
+    ensure_row(database_url, firm_id, week)
+    if claim(database_url, firm_id, week, "", ""):
+        finish(database_url, firm_id, week, DeliveryError(reason, temporary=False))
+
+
 @dataclass
 class Delivery:
     firm_id: str

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from fundscout.db import session_scope
-from fundscout.db.models import DigestOutbox
+from fundscout.db.models import DigestOutbox, Firm
 from fundscout.digest import run_weekly, unsubscribe
 from fundscout.digest.links import firm_of_unsubscribe_token
 from tests.digests.conftest import TODAY, WEEK, SmtpServer
@@ -116,3 +116,15 @@ def test_a_row_left_sending_by_a_crash_is_not_sent_again(seeded: str, smtp_serve
     report = _run(seeded, smtp_server, tmp_path)
     assert report.already_done == ["F1"] and report.outcome == {"F2": "sent"}
     assert smtp_server.handler.recipients() == ["f2@example.com"]
+
+
+def test_a_malformed_address_fails_that_firm_only(seeded: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
+    with session_scope(seeded) as session:
+        session.get(Firm, "F2").email = "razpisi at gorenjski-tok"
+    smtp_server.start()
+    report = _run(seeded, smtp_server, tmp_path)
+    assert report.outcome == {"F1": "sent", "F2": "failed"}
+    assert "'razpisi at gorenjski-tok' is not valid" in _outbox(seeded)["F2"][2]
+    assert smtp_server.handler.recipients() == ["f1@example.com"]
+    dry = run_weekly(seeded, WEEK, out_dir=tmp_path / "dry", send=False, smtp_url=None, today=TODAY)
+    assert list(dry.unsendable) == ["F2"] and [p.name for p in dry.messages] == [f"F1-{WEEK}.eml"]
