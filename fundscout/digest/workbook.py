@@ -443,7 +443,7 @@ class _ColumnWriter:
         return cls(column, letter, styles[_STRING_STYLES.get(column.kind, "text")],
                    TITLE_LIMIT if column.kind == "title" else TEXT_LIMIT, styles, lang)
 
-    def cell(self, number: int, value: Any) -> str:
+    def cell(self, number: int | str, value: Any) -> str:
         if value is None or value == "":
             return ""
         ref = f"{self.letter}{number}"
@@ -465,9 +465,17 @@ def _url_of(row: Any) -> str | None:
     return safe_url((row.call if isinstance(row, DigestChange) else row).url)
 
 
-def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context,
-                styles: dict[str, int]) -> tuple[list[str], dict[str, str]]:
-    """Row XML (header first) and {title cell: URL} of one data sheet."""
+# Stands for the row number in a cached row; a control character, so never in cleaned text.
+_ROW = "\x02"
+
+
+def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context, styles: dict[str, int],
+                made: dict[tuple[int, int], str]) -> tuple[list[str], dict[str, str]]:
+    """Row XML (header first) and {title cell: URL} of one data sheet.
+
+    `made` keeps each row's XML with a row-number placeholder: a call listed in several sheets
+    of the workbook (new, closing, all open) is turned into XML once.
+    """
     lang = ctx.lang
     writers = [_ColumnWriter.of(c, letter, styles, lang) for c, letter in zip(columns, _LETTERS)]
     header = "".join(_string(f"{w.letter}1", styles["bold"], _xml_text(w.column.label(lang)))
@@ -476,8 +484,11 @@ def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context,
     links: dict[str, str] = {}
     title = next((w for w in writers if w.column.kind == "title"), None)
     for number, row in enumerate(rows, start=2):
-        cells = "".join([w.cell(number, w.column.get(row, ctx)) for w in writers])
-        out.append(f'<row r="{number}">{cells}</row>')
+        key = (id(columns), id(row))
+        if key not in made:
+            cells = "".join([w.cell(_ROW, w.column.get(row, ctx)) for w in writers])
+            made[key] = f'<row r="{_ROW}">{cells}</row>'
+        out.append(made[key].replace(_ROW, str(number)))
         if title is not None and (url := _url_of(row)):
             links[f"{title.letter}{number}"] = url
     return out, links
@@ -557,12 +568,13 @@ def build_workbook(digest: Digest, lang: str = "sl", *, token: str | None = None
     """The .xlsx bytes of a firm's digest; `token` (signed firm and week) goes in a document property."""
     frame = _frame(lang)
     ctx = _Context(lang=lang, as_of=digest.as_of)
+    made: dict[tuple[int, int], str] = {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as package:
         for name, data in frame.parts.items():
             package.writestr(name, data)
         for index, (key, columns) in enumerate(SHEETS, start=1):
-            rows, links = _sheet_rows(columns, getattr(digest, key), ctx, frame.styles)
+            rows, links = _sheet_rows(columns, getattr(digest, key), ctx, frame.styles, made)
             last_row = max(len(rows), 2)  # a table needs a data row, even an empty one
             last_col = _LETTERS[len(columns) - 1]
             status_col = _LETTERS[next(i for i, c in enumerate(columns) if c.kind == "status")]
