@@ -90,6 +90,9 @@ class FeedbackFile:
     problems: list[str]
 
 
+_ID_LABEL = next(c.label("sl") for c in CALL_COLUMNS if c.key == "id")
+
+
 def _header_positions(header: tuple) -> tuple[int, int] | None:
     labels = {str(v).strip() for v in header if v is not None}
     for lang in ("sl", "en"):
@@ -125,11 +128,13 @@ def read_feedback(path: Path) -> FeedbackFile:
             raise FeedbackError(f"{name}: {exc}") from exc
         found: dict[str, set[str]] = {}
         problems: list[str] = []
+        sheets_read = 0
         for ws in wb.worksheets:
             rows = ws.iter_rows(values_only=True)
             positions = _header_positions(next(rows, ()))
             if positions is None:
                 continue
+            sheets_read += 1
             id_at, status_at = positions
             for number, row in enumerate(rows, start=2):
                 if len(row) <= max(id_at, status_at) or row[status_at] in (None, ""):
@@ -142,6 +147,9 @@ def read_feedback(path: Path) -> FeedbackFile:
                     found.setdefault(str(call_id), set()).add(status)
     finally:
         wb.close()
+    if not sheets_read:
+        raise FeedbackError(f"{name}: no sheet has the columns {word('status', 'sl')!r} and "
+                            f"{_ID_LABEL!r}; were they renamed or deleted?")
     responses = {}
     for call_id, statuses in found.items():
         if len(statuses) == 1:
