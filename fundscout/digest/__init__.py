@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from fundscout.db.models import DigestOutbox, Firm
 from fundscout.digest.collect import MIN_SCORE, Week, collect_digests, recipients
 from fundscout.digest.links import BadToken, digest_token, firm_of_unsubscribe_token, unsubscribe_url
 from fundscout.digest.mail import DEFAULT_SENDER, build_message, parse_smtp_url
-from fundscout.digest.outbox import DONE, Delivery, deliver, fail_unsendable
+from fundscout.digest.outbox import DONE, Delivery, Outbox
 from fundscout.digest.workbook import build_workbook
 
 __all__ = ["DigestReport", "run_weekly", "unsubscribe", "unsubscribe_firm", "BadToken"]
@@ -79,35 +80,34 @@ def run_weekly(database_url: str, week: str, *, out_dir: Path, send: bool, smtp_
                 DigestOutbox.week == parsed.name, DigestOutbox.status.in_(DONE))))
         digests = collect_digests(session, parsed, tz=cfg.timezone, today=today, min_score=min_score)
 
-    books, outbox = out_dir / "digests", out_dir / "outbox"
+    books, outbox_dir = out_dir / "digests", out_dir / "outbox"
     books.mkdir(parents=True, exist_ok=True)
-    outbox.mkdir(parents=True, exist_ok=True)
-    deliveries = []
-    for firm, digest in digests:
-        if firm.firm_id in done:
-            report.already_done.append(firm.firm_id)
-            continue
-        workbook = build_workbook(digest, lang, token=digest_token(firm.firm_id, parsed.name))
-        try:
-            message = build_message(digest, firm.email or "", workbook, sender=sender, lang=lang,
-                                    unsubscribe_url=unsubscribe_url(firm.firm_id),
-                                    attachment_name=ATTACHMENT_NAMES[lang].format(week=parsed.name))
-        except ValueError as exc:  # the e-mail module rejects a malformed address
-            reason = f"firm {firm.firm_id}: e-mail address {firm.email!r} is not valid: {exc}"
-            report.unsendable[firm.firm_id] = reason
-            if smtp is not None:
-                fail_unsendable(database_url, firm.firm_id, parsed.name, reason)
-                report.outcome[firm.firm_id] = "failed"
-            continue
-        stem = _file_stem(firm.firm_id, parsed.name)
-        book_path, message_path = books / f"{stem}.xlsx", outbox / f"{stem}.eml"
-        book_path.write_bytes(workbook)
-        message_path.write_bytes(message.as_bytes())
-        report.workbooks.append(book_path)
-        report.messages.append(message_path)
-        deliveries.append(Delivery(firm.firm_id, message, firm.email or "", str(book_path)))
-    if smtp is not None:
-        report.outcome.update(deliver(database_url, parsed.name, deliveries, smtp))
+    outbox_dir.mkdir(parents=True, exist_ok=True)
+    with Outbox(database_url, parsed.name, smtp) if smtp else nullcontext() as outbox:
+        for firm, digest in digests:
+            if firm.firm_id in done:
+                report.already_done.append(firm.firm_id)
+                continue
+            workbook = build_workbook(digest, lang, token=digest_token(firm.firm_id, parsed.name))
+            try:
+                message = build_message(digest, firm.email or "", workbook, sender=sender, lang=lang,
+                                        unsubscribe_url=unsubscribe_url(firm.firm_id),
+                                        attachment_name=ATTACHMENT_NAMES[lang].format(week=parsed.name))
+            except ValueError as exc:  # the e-mail module rejects a malformed address
+                reason = f"firm {firm.firm_id}: e-mail address {firm.email!r} is not valid: {exc}"
+                report.unsendable[firm.firm_id] = reason
+                if outbox is not None:
+                    report.outcome[firm.firm_id] = outbox.fail_unsendable(firm.firm_id, reason)
+                continue
+            stem = _file_stem(firm.firm_id, parsed.name)
+            book_path, message_path = books / f"{stem}.xlsx", outbox_dir / f"{stem}.eml"
+            book_path.write_bytes(workbook)
+            message_path.write_bytes(message.as_bytes())
+            report.workbooks.append(book_path)
+            report.messages.append(message_path)
+            if outbox is not None:
+                report.outcome[firm.firm_id] = outbox.send(
+                    Delivery(firm.firm_id, message, firm.email or "", str(book_path)))
     return report
 
 

@@ -154,13 +154,6 @@ def release(database_url: str, firm_id: str, week: str, error: DeliveryError) ->
         row.status, row.last_error = "deferred", str(error)[:2000]
 
 
-def fail_unsendable(database_url: str, firm_id: str, week: str, reason: str) -> None:
-    """Mark a message that cannot even be built (e.g. a malformed address) failed for the week."""
-    ensure_row(database_url, firm_id, week)
-    if claim(database_url, firm_id, week, "", ""):
-        finish(database_url, firm_id, week, DeliveryError(reason, temporary=False))
-
-
 @dataclass
 class Delivery:
     firm_id: str
@@ -169,31 +162,41 @@ class Delivery:
     workbook_path: str
 
 
-def deliver(database_url: str, week: str, deliveries: list[Delivery], settings: SmtpSettings
-            ) -> dict[str, str]:
-    """Send each claimable message once; {firm id: status after this run}."""
-    outcome: dict[str, str] = {}
-    connection = SmtpConnection(settings)
-    unreachable: DeliveryError | None = None
-    try:
-        for item in deliveries:
-            ensure_row(database_url, item.firm_id, week)
-            if not claim(database_url, item.firm_id, week, item.workbook_path,
-                         str(item.message["Message-ID"])):
-                outcome[item.firm_id] = outbox_status(database_url, item.firm_id, week) or "unknown"
-                continue
-            if unreachable is not None:
-                release(database_url, item.firm_id, week, unreachable)
-                outcome[item.firm_id] = "deferred"
-                continue
-            error = None
-            try:
-                connection.send(item.message, item.recipient)
-            except DeliveryError as exc:
-                error = exc
-                if exc.connection:
-                    unreachable = exc
-            outcome[item.firm_id] = finish(database_url, item.firm_id, week, error)
-    finally:
-        connection.close()
-    return outcome
+class Outbox:
+    """Sends a week's messages over one SMTP session, each at most once (see the module notes)."""
+
+    def __init__(self, database_url: str, week: str, settings: SmtpSettings):
+        self.database_url, self.week = database_url, week
+        self.connection = SmtpConnection(settings)
+        self.unreachable: DeliveryError | None = None
+
+    def __enter__(self) -> "Outbox":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def send(self, item: Delivery) -> str:
+        """Send the firm's message unless this week's was already handled; its status after."""
+        url, week = self.database_url, self.week
+        ensure_row(url, item.firm_id, week)
+        if not claim(url, item.firm_id, week, item.workbook_path, str(item.message["Message-ID"])):
+            return outbox_status(url, item.firm_id, week) or "unknown"
+        if self.unreachable is not None:  # the server was down a moment ago: do not wait again
+            release(url, item.firm_id, week, self.unreachable)
+            return "deferred"
+        error = None
+        try:
+            self.connection.send(item.message, item.recipient)
+        except DeliveryError as exc:
+            error = exc
+            if exc.connection:
+                self.unreachable = exc
+        return finish(url, item.firm_id, week, error)
+
+    def fail_unsendable(self, firm_id: str, reason: str) -> str:
+        """Mark a message that cannot even be built (e.g. a malformed address) failed for the week."""
+        ensure_row(self.database_url, firm_id, self.week)
+        if not claim(self.database_url, firm_id, self.week, "", ""):
+            return outbox_status(self.database_url, firm_id, self.week) or "unknown"
+        return finish(self.database_url, firm_id, self.week, DeliveryError(reason, temporary=False))
