@@ -18,7 +18,7 @@ from fundscout.db import session_scope
 from fundscout.db.models import DigestOutbox, Firm
 from fundscout.digest.collect import MIN_SCORE, Week, collect_digests, recipients
 from fundscout.digest.links import BadToken, digest_token, firm_of_unsubscribe_token, unsubscribe_url
-from fundscout.digest.mail import DEFAULT_SENDER, build_message, parse_smtp_url
+from fundscout.digest.mail import DEFAULT_SENDER, as_wire_bytes, build_message, parse_smtp_url
 from fundscout.digest.outbox import DONE, Delivery, Outbox
 from fundscout.digest.workbook import build_workbook
 
@@ -102,12 +102,13 @@ def run_weekly(database_url: str, week: str, *, out_dir: Path, send: bool, smtp_
             stem = _file_stem(firm.firm_id, parsed.name)
             book_path, message_path = books / f"{stem}.xlsx", outbox_dir / f"{stem}.eml"
             book_path.write_bytes(workbook)
-            message_path.write_bytes(message.as_bytes())
+            raw = as_wire_bytes(message)
+            message_path.write_bytes(raw)
             report.workbooks.append(book_path)
             report.messages.append(message_path)
             if outbox is not None:
                 report.outcome[firm.firm_id] = outbox.send(
-                    Delivery(firm.firm_id, message, firm.email or "", str(book_path)))
+                    Delivery(firm.firm_id, raw, message["Message-ID"], firm.email or "", str(book_path)))
     return report
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.utils import parseaddr
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -67,13 +67,12 @@ class SmtpConnection:
                                 temporary=True, connection=True) from exc
         return smtp
 
-    def send(self, msg: EmailMessage, recipient: str) -> None:
+    def send(self, raw: bytes, recipient: str) -> None:
         for attempt in (1, 2):
             if self._smtp is None:
                 self._smtp = self._connect()
             try:
-                refused = self._smtp.send_message(msg, from_addr=self.settings.sender,
-                                                  to_addrs=[recipient])
+                refused = self._smtp.sendmail(parseaddr(self.settings.sender)[1], [recipient], raw)
             except smtplib.SMTPServerDisconnected as exc:
                 self._smtp = None
                 if attempt == 2:
@@ -157,7 +156,8 @@ def release(database_url: str, firm_id: str, week: str, error: DeliveryError) ->
 @dataclass
 class Delivery:
     firm_id: str
-    message: EmailMessage
+    raw: bytes  # the message as sent, CRLF line ends (`mail.as_wire_bytes`)
+    message_id: str
     recipient: str
     workbook_path: str
 
@@ -180,14 +180,14 @@ class Outbox:
         """Send the firm's message unless this week's was already handled; its status after."""
         url, week = self.database_url, self.week
         ensure_row(url, item.firm_id, week)
-        if not claim(url, item.firm_id, week, item.workbook_path, str(item.message["Message-ID"])):
+        if not claim(url, item.firm_id, week, item.workbook_path, item.message_id):
             return outbox_status(url, item.firm_id, week) or "unknown"
         if self.unreachable is not None:  # the server was down a moment ago: do not wait again
             release(url, item.firm_id, week, self.unreachable)
             return "deferred"
         error = None
         try:
-            self.connection.send(item.message, item.recipient)
+            self.connection.send(item.raw, item.recipient)
         except DeliveryError as exc:
             error = exc
             if exc.connection:
