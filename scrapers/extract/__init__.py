@@ -67,7 +67,7 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     notice = find_notice_number(text)
     if notice:
         put("notice_number", notice.value, notice.snippet)
-    issue, issue_date = find_gazette(text)
+    issue, issue_date = find_gazette(text, url)
     if issue:
         put("gazette_issue", issue.value, issue.snippet)
     published = find_published_on(text, issue_date)

@@ -126,17 +126,23 @@ _DEADLINE_OPENER = re.compile(
     r"\brok\w*(?:\s+(?:za|prijav|oddaj|vlog|predlo)\w*)*"
     r"|\b(?:bo|je)\s+odprt\w*\s+do\b"
     r"|\bzbira(?:nje)?\w*\s+vlog\w*\s+do\b"
+    r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
     r"|\b(?:closing|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,
 )
 # "V sredo, 28. novembra 2018, se je zaključil četrti rok …", "30. septembra 2022, izteče rok".
 _DEADLINE_AFTER_DATE = re.compile(
-    r"^[\s,]{0,3}(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+(?:\w+\s+){0,2}rok",
+    r"[\s,]{0,3}(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+(?:\w+\s+){0,2}rok",
     re.IGNORECASE,
 )
 # Dates that are not deadlines even inside a deadline sentence.
 _NOT_DEADLINE_BEFORE = re.compile(
     r"(?:\bz\s+dne|\bod|\bdne\s+\S+\s+z\s+dne|\bobjav\w*|\bprejel\w*|\bpredstavitev\w*|\bizdan\w*)\s*$",
+    re.IGNORECASE,
+)
+# "je bil z dne 1. 4. 2019 podaljšan na …": the first date is no longer a deadline.
+_EXTENDED_FROM = re.compile(
+    r"\bz\s+dne\s+(?P<date>[0-3]?\d\.\s?[01]?\d\.\s?\d{4})\s+(?:je\s+)?(?:bil\w*\s+)?(?:podaljšan|prestavljen)",
     re.IGNORECASE,
 )
 _SUPERSEDED = re.compile(r"\bz\s+dne\s*$", re.IGNORECASE)
@@ -213,6 +219,8 @@ def find_deadlines(text: str) -> Deadlines:
     for date in dates:
         if _DEADLINE_AFTER_DATE.match(text, date.end):
             chosen.setdefault(date.value, _snippet(text, max(0, date.start - 20), date.end + 60))
+    for m in _EXTENDED_FROM.finditer(text):
+        superseded.update(d.value for d in dates if m.start("date") <= d.start < m.end("date"))
     kept = sorted(d for d in chosen if d not in superseded)
     return Deadlines(kept, [chosen[d] for d in kept])
 

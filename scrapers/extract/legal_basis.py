@@ -80,6 +80,11 @@ _REGULATION_TITLE = re.compile(
     r"(?:uredb|regulation|direktiv|directive)\w*\s+(?:\w+\s+){0,2}\((?:EU|ES|EGS|EU,\s*Euratom)\)[^;]{0,900}?(?:\(UL\b[^)]*\)|;|\n)",
     re.IGNORECASE,
 )
+_CITED = re.compile(
+    r"(?<!spremembi )uredb\w*\s+(?:\w+\s+){0,2}?\((?:EU|ES)(?:,\s*Euratom)?\)\s*(?:št\.\s*)?$|uredb\w*\s+$",
+    re.IGNORECASE,
+)
+_FUND_TAG = re.compile(r"\(([^()]{2,30})\)")
 _STATE_AID = re.compile(
     r"\b651/2014\b|\b1407/2013\b|\b1408/2013\b|\b702/2014\b|\b2023/2831\b|\b2023/2832\b|de minimis"
     r"|državn\w+ pomoč\w*|skupinsk\w+ izjem",
@@ -123,9 +128,12 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
         for m in pattern.finditer(text):
             periods.append((m.start(), period))
             evidence.setdefault("programme_period", _snippet(text, m.start(), m.end()))
-            for code in named:
-                funds.setdefault(code, m.start())
-                evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
+            # A fund regulation tells the fund only where it is cited itself, not where it is
+            # listed among the acts another regulation amends ("o spremembi uredb (EU) št. …").
+            if named and _CITED.search(text[max(0, m.start() - 40):m.start()]):
+                for code in named:
+                    funds.setdefault(code, m.start())
+                    evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
 
     plain = _blank(_blank(text, _REGULATION_TITLE), _NOT_FUNDING_CONTEXT)
     for code, pattern in _FUND_NAMES:
@@ -133,6 +141,12 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
             funds.setdefault(code, m.start())
             evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
             break
+    # A bracketed fund tag, "(ESRR)", "(Kohezijski sklad)", marks a specific objective's fund even
+    # inside a quoted title.
+    for m in _FUND_TAG.finditer(text):
+        code = _fund_of(m.group(1))
+        if code:
+            funds.setdefault(code, m.start())
     if "ESF+" in funds:
         funds.pop("ESF", None)
 
@@ -158,6 +172,16 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
     ordered = [code for code in _FUNDS_ORDER if code in funds]
     evidence.setdefault("eu_funded", evidence.get("funds") or evidence.get("programme_period", ""))
     return FundingFacts(period, True, ordered or None, find_programme(text), evidence)
+
+
+def _fund_of(tag: str) -> str | None:
+    """`ESRR` -> ERDF, `Kohezijski sklad` -> CF; None for anything that is not a fund's name."""
+    for code, pattern in _FUND_NAMES:
+        tag = tag.strip()
+        m = pattern.fullmatch(tag) or pattern.fullmatch(f"({tag})") or (len(tag) > 6 and pattern.search(tag))
+        if m:
+            return code
+    return None
 
 
 def _choose_period(periods: list[tuple[int, str]], funds: dict[str, int], year: int | None) -> str | None:
