@@ -124,9 +124,10 @@ _BODY_HEAD = (
 )
 _BODY = re.compile(_BODY_HEAD + r"[^\n.;:()«»\"]{0,140}")
 # Addresses end the name: "Ministrstvo za zdravje, Štefanova 5, Ljubljana".
-_ADDRESS_PART = re.compile(r"\d|\b(?:ulica|cesta|trg|nabrežje|naslov)\b|^\S+$", re.I)
+# A lone capitalised word is a town; lone lowercase words continue a name ("… za delo, družino, …").
+_ADDRESS_PART = re.compile(r"\d|\b(?:ulica|cesta|trg|nabrežje|naslov)\b|^(?-i:[A-ZČŠŽ])\S*$", re.I)
 _PUBLISHER_LABEL = re.compile(
-    r"(?:razpisovalec|izvajalec\s+(?:javnega\s+)?(?:razpisa|poziva)|naročnik|objavitelj|publisher|naziv"
+    r"(?:razpisovalec|razpisnik|izvajalec\s+(?:javnega\s+)?(?:razpisa|poziva)|naročnik|objavitelj|publisher|naziv"
     r"|(?:organ|uporabnik|telo)\w*,?\s+ki\s+dodeljuje\s+sredstva)"
     r",?\s*(?:je|:)\s*(?:[^\n:]{0,40}?\bje\s+)?(?P<name>[^\n]{3,160})",
     re.IGNORECASE,
@@ -254,7 +255,8 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _SECTION_HEADING = re.compile(
-    r"^(?:namen|predmet|cilj|upravičen|vlagatelj|rok|vrednost|razpisovalec|izvajalec|datum|naročnik)\w*\b", re.IGNORECASE,
+    r"^(?:namen|predmet|cilj|upravičen|vlagatelj|rok|vrednost|razpisovalec|razpisnik|izvajalec|datum|naročnik)\w*\b"
+    r"|^\S*(?:https?://|www\.)", re.IGNORECASE,
 )
 # "… javnega poziva za sofinanciranje …" in running text, any case form of the call word.
 _CALL_IN_TEXT = re.compile(
@@ -304,6 +306,7 @@ def find_title(text: str) -> Found | None:
         if not line or _BOILERPLATE_LINE.match(line) or _SECTION_HEADING.match(line) or len(line) > 400:
             continue
         if re.search(_CALL_WORD, line, re.IGNORECASE) and not re.search(r"\s(?:je|so|bo|bodo)\s", line) \
+                and len(line.split()) >= 4 \
                 and (re.match(_CALL_WORD, line, re.IGNORECASE) or re.search(r"\bza\b|\bfor\b|[»:–]", line)) \
                 and not re.search(r"[.!?]\s*$|:$", line):
             return Found(_trim_title(_clean(line)), line)
@@ -311,13 +314,14 @@ def find_title(text: str) -> Found | None:
     m = _CALL_IN_TEXT.search(text)
     if m:
         title = (m["num"] or "") + (m["kind"].lower() if m["num"] else _nominative(m["kind"]))
-        title += " " + (m["code"] or "") + m["subject"]
+        title += " " + (m["code"] or "") + re.sub(r"\s+(?:se|je|so|bo|bodo|ki)\s.*$", "", m["subject"])
         return Found(_trim_title(_clean(title)), _clean(m.group(0)))
     return None
 
 
 def _trim_title(title: str) -> str:
     title = re.sub(r"\s*[:–-]\s*(?:€|EUR)\s*\d.*$", "", title)
+    title = re.sub(r"\s+(?:Namen|Predmet|Cilj)\s+(?:in\s+\w+\s+)?(?:javnega\s+)?(?:razpisa|poziva)\b.*$", "", title)
     if len(title) > 150:
         title = _TITLE_TAIL.sub("", title)
     return re.sub(r"^(?:the\s+)?", "", title, flags=re.IGNORECASE).strip(" ,")
