@@ -58,6 +58,8 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     """Read the fields of one notice from its plain text."""
     values: dict[str, Any] = {name: None for name in EXTRACT_FIELDS}
     evidence: dict[str, str] = {}
+    if not text.strip():
+        return Extraction(values, evidence)
 
     def put(name: str, value: Any, snippet: str | None) -> None:
         values[name] = value

@@ -16,9 +16,9 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "občine", "občinam" but not a named place ("v občini Jesenice", "Občine Kranj").
         ("municipality", r"\bobčin(?:a|e|am|ah|ami)?\b(?!\s+(?-i:[A-ZČŠŽ]))|lokaln\w+ skupnost\w*"
                          r"|samoupravn\w+ lokaln\w+|\bmunicipalit\w+|local authorit\w+"),
-        ("sme", r"\bMSP\b|\bSMEs?\b|mikro,?\s+mal\w+\s+(?:in|ali)\s+srednj\w+|mikro\s+in\s+mal\w+"
+        ("sme", r"\bMSP\b|\bSMEs?\b|mikro,?\s+mal\w+,?\s+(?:in\s+|ali\s+)?srednj\w+|mikro\s+in\s+mal\w+"
                 r"|mal\w+\s+in\s+srednj\w+\s+(?:velik\w+\s+)?podjet|small and medium"),
-        ("large_enterprise", r"(?<!srednje )(?<!srednja )(?<!srednjih )\bvelik\w+\s+podjet\w+|large enterprise"),
+        ("large_enterprise", r"(?<!srednje )(?<!srednjih )\bvelik(?:a|ih|im|ima|o|e|ega|emu)\s+podjet\w+|large enterprise"),
         ("enterprise", r"\bpodjet(?:je|ja|jem|ij|jih|jema)\b|gospodarsk\w+ družb\w*|samostojn\w+ podjetni\w+"
                        r"|\bs\.\s?p\.|\bd\.\s?o\.\s?o\.|\bzadrug\w*|\bcompanies\b|\benterprises\b|\bbusinesses\b"),
         ("ngo", r"nevladn\w+ organizacij\w*|\bNVO\b|neprofitn\w+ (?:zasebn\w+ )?organizacij\w*|\bNGOs?\b"
@@ -55,7 +55,7 @@ def _combine(codes: list[str], text: str) -> list[str]:
     if "sme" in found and "large_enterprise" in found:
         # "mikro, mala, srednja in velika podjetja": every size, i.e. enterprises in general.
         found = [c for c in found if c not in ("sme", "large_enterprise")] + ["enterprise"]
-    elif "sme" in found:
+    elif "sme" in found or "large_enterprise" in found:  # the size says more than "podjetja"
         found = [c for c in found if c != "enterprise"]
     return list(dict.fromkeys(found))
 

@@ -125,7 +125,9 @@ def parse_date(text: str) -> dt.date | None:
 _DEADLINE_OPENER = re.compile(
     r"\brok\w*(?:\s+(?:za|prijav|oddaj|vlog|predlo)\w*)*"
     r"|\b(?:bo|je)\s+odprt\w*\s+do\b"
-    r"|\bzbira(?:nje)?\w*\s+vlog\w*\s+do\b"
+    r"|\b(?:zbira\w*|sprejema\w*)\s+(?:\w+\s+){0,2}?vlog\w*"
+    r"|\bvlog\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti)\b"
+    r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
     r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
     r"|\b(?:closing|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,

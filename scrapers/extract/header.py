@@ -36,6 +36,8 @@ _GAZETTE_URL = re.compile(r"uradni-list\.si/.*?/vsebina/(?P<year>(?:19|20)\d{2})
 _PUBLISHED_LABEL = re.compile(
     r"(?:datum\s+objave|objavljeno|datum|published(?:\s+on)?|date)\s*:\s*(?P<rest>[^\n]{4,60})", re.IGNORECASE,
 )
+# A news dateline: "Ljubljana, 5. 3. 2025 – …".
+_DATELINE = re.compile(r"^\s*[A-ZČŠŽ][\w ]{2,30},\s+(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{4})\s+[–-]", re.MULTILINE)
 _PUBLISHED_TODAY = re.compile(r"\bje\s+(?:danes\s+)?(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{4})\s+(?:\S+\s+){0,12}?objavil", re.I)
 
 
@@ -88,6 +90,9 @@ def find_published_on(text: str, gazette_date: Found | None) -> Found | None:
         date = parse_date(m["rest"]) or _day_slash_month(m["rest"])
         if date:
             return Found(date.isoformat(), _clean(m.group(0)))
+    m = _DATELINE.search(text[:3000])
+    if m:
+        return Found(parse_date(m["date"]).isoformat(), _clean(m.group(0)))
     m = _PUBLISHED_TODAY.search(text)
     if m:
         return Found(parse_date(m["date"]).isoformat(), _clean(m.group(0)))
@@ -329,7 +334,7 @@ def _trim_title(title: str) -> str:
 
 # A news report about a call (type `other`) rather than the call itself.
 _NEWS_STRONG = re.compile(
-    r"^\s*[A-ZČŠŽ][\w ]{2,30},\s+\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\s+[–-]|^\s*date\s+\d{4}"
+    r"^\s*[A-ZČŠŽ][\w ]{2,30},\s+\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\s+[–-]|^\s*date\s+\d{4}"  # dateline
     r"|\b(?:FOTO|Foto|Vir|Povzel|Avtor):|article rating|has (?:just )?been (?:published|launched)|has just (?:been )?\w+",
     re.MULTILINE,
 )

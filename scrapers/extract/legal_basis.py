@@ -59,7 +59,7 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("RRF", r"načrt\w* za okrevanje in odpornost|mehanizm\w* za okrevanje in odpornost"
                 r"|sklad\w* za okrevanje in odpornost|recovery and resilience|nextgenerationeu|\bNOO\b|\bRRF\b", True),
         ("HORIZON", r"\bobzorj\w+ evrop\w*|\bhorizon europe\b|\bhorizon 2020\b|\bobzorje 2020\b|\bHORIZON-", True),
-        ("LIFE", r"\bLIFE(?:\s+(?:programm?e?|20\d\d|call)|\d{2}\b|-)|\bprogram\w* LIFE\b", False),
+        ("LIFE", r"\bLIFE(?:\s+(?i:programm?e?|call)|\s+20\d\d|\d{2}\b|-)|\b(?i:program\w*) LIFE\b", False),
     )
 )
 _GENERIC_EU = re.compile(
@@ -98,6 +98,10 @@ _PERIOD_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _FUNDS_ORDER = tuple(FUNDS)
+
+
+# Evidence of a national call: nothing in the text points to EU money.
+NO_EU_SIGNAL = "(no EU fund, EU programme, programme period or fund regulation is named in the text)"
 
 
 @dataclass
@@ -151,7 +155,7 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
         funds.pop("ESF", None)
 
     for m in _PERIOD_SPAN.finditer(text):
-        context = text[max(0, m.start() - 120):m.start()]
+        context = text[max(0, m.start() - 120):m.end() + 80]
         if _PERIOD_CONTEXT.search(context):
             period = f"{m.group(1)}-20{m.group(2)}"
             if period in ("2007-2013", "2014-2020", "2021-2027"):
@@ -162,13 +166,15 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
     eu_funded = bool(funds or periods or generic)
     if not eu_funded:
         state_aid = _STATE_AID.search(text)
-        if state_aid:
-            evidence["eu_funded"] = _snippet(text, state_aid.start(), state_aid.end())
+        why = _snippet(text, state_aid.start(), state_aid.end()) if state_aid else NO_EU_SIGNAL
+        evidence.update(programme_period=why, eu_funded=why, funds=why)
         return FundingFacts("national", False, [], None, evidence)
 
     if generic and "eu_funded" not in evidence:
         evidence["eu_funded"] = _snippet(text, generic.start(), generic.end())
     period = _choose_period(periods, funds, year)
+    if period:  # told by the fund or, failing that, by the year of publication
+        evidence.setdefault("programme_period", evidence.get("funds") or f"(EU money in a call published in {year})")
     ordered = [code for code in _FUNDS_ORDER if code in funds]
     evidence.setdefault("eu_funded", evidence.get("funds") or evidence.get("programme_period", ""))
     return FundingFacts(period, True, ordered or None, find_programme(text), evidence)
