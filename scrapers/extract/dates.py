@@ -123,10 +123,13 @@ def parse_date(text: str) -> dt.date | None:
 # Phrases that open a deadline: "Rok za oddajo vlog je …", "Rok prijave: …", "Roki za prijavo:",
 # "odprt do …", "Closing: …", "Deadline: …".
 _DEADLINE_OPENER = re.compile(
-    r"\brok\w*(?:\s+(?:za|prijav|oddaj|vlog|predlo)\w*)*"
+    # "Rok:", "Rok prijave:", "Rok za oddajo vlog", "rok za vložitev predlogov" — not "rok za izvedbo projekta"
+    r"\brok\w*\s*:|\brok\w*\s+(?:za\s+)?(?:oddaj|prijav|predlo|vlož|vlog|dostav|zbiranj|sprejem|pošiljanj)\w*"
+    r"(?:\s+(?:projektn\w+|vlog|prijav|predlog|ponudb)\w*)*"
     r"|\b(?:bo|je)\s+odprt\w*\s+do\b"
     r"|\b(?:zbira\w*|sprejema\w*)\s+(?:\w+\s+){0,2}?vlog\w*"
-    r"|\bvlog\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti)\b"
+    r"|\b(?:vlog|prijav|predlog|ponudb)\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti"
+    r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
     r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
     r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
     r"|\b(?:closing|deadline|submission deadline|cut-off)\b",

@@ -125,6 +125,7 @@ _BODY_HEAD = (
     r"|Slovensk\w+ regionaln\w+ razvojn\w+ sklad\w*|Urad\w*|Služb\w+ Vlade|Vlad\w+ Republike Slovenije|Agencij\w+"
     r"|Zavod\w*|Sklad\w*|Regionaln\w+ razvojn\w+ agencij\w+|Združenj\w+|Skupnost\w*|Uprav\w+ Republike Slovenije"
     r"|Lokaln\w+ akcijsk\w+ skupin\w+|LAS|Center|Centr\w+|Fundacij\w+|Direkcij\w+|Inštitut\w*|Komisij\w+|Zbornic\w+"
+    r"|Univerz\w+|Fakultet\w*|Zvez\w+|Gospodarsk\w+ zbornic\w+|Slovensk\w+ (?:\w+ ){0,3}?(?:organizacij|agencij|zavod)\w*"
     r"|European \w+|The European \w+)"
 )
 _BODY = re.compile(_BODY_HEAD + r"[^\n.;:()«»\"]{0,140}")
@@ -238,7 +239,7 @@ _CALL_WORD = (r"(?:javn\w+\s+razpis\w*|javn\w+\s+poziv\w*|razpis\w*|poziv\w*|pov
               r"|call\s+for\s+proposals|call|sofinanciranj\w*)")
 # UL: a line with only "javni razpis" / "javni poziv 36SUB-SOCOB15", the subject on the next lines.
 _UL_TITLE = re.compile(
-    r"^[ \t]*(?P<kind>javni[ \t]+(?:razpis|poziv))(?:[ \t]+(?P<code>[A-Z0-9][\w-]*\d[\w-]*))?[ \t]*"
+    r"^[ \t]*(?P<kind>(?:(?:\d+\.|prvi|drugi|tretji|četrti|peti|šesti|sedmi|osmi)[ \t]+)?javni[ \t]+(?:razpis|poziv))(?:[ \t]+(?P<code>[A-Z0-9][\w-]*\d[\w-]*))?[ \t]*"
     r"(?P<first>za\b[^\n]*)?\n(?P<rest>(?:[^\n]+\n?){1,3})",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -277,6 +278,10 @@ _KIND_NOMINATIVE = (
 
 
 def _nominative(kind: str) -> str:
+    ordinal = re.match(r"(\d+\.|\w+)\s+(?=javn)", kind, re.IGNORECASE)
+    if ordinal:  # "Tretji javni razpis", "7. javni poziv"
+        rest = kind[ordinal.end():].lower()
+        return ordinal.group(1).capitalize() + " " + rest
     for pattern, word in _KIND_NOMINATIVE:
         if pattern.fullmatch(kind.strip()):
             return word
