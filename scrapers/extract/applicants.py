@@ -16,7 +16,7 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "občine", "občinam" but not a named place ("v občini Jesenice", "Občine Kranj").
         ("municipality", r"\bobčin(?:a|e|am|ah|ami)?\b(?!\s+(?-i:[A-ZČŠŽ]))|lokaln\w+ skupnost\w*"
                          r"|samoupravn\w+ lokaln\w+|\bmunicipalit\w+|local authorit\w+"),
-        ("sme", r"\bMSP\b|\bSMEs?\b|mikro,?\s+mal\w+,?\s+(?:in\s+|ali\s+)?srednj\w+|mikro\s+in\s+mal\w+"
+        ("sme", r"\bMSP\b|\bSMEs?\b|mikro,?\s+mal\w+,?\s+(?:in\s+|ali\s+)?srednj\w+|mikro\s+(?:in|ali)\s+mal\w+"
                 r"|mal\w+\s+in\s+srednj\w+\s+(?:velik\w+\s+)?podjet|small and medium"),
         ("large_enterprise", r"(?<!srednje )(?<!srednjih )\bvelik(?:a|ih|im|ima|o|e|ega|emu)\s+podjet\w+|large enterprise"),
         ("enterprise", r"\bpodjet(?:je|ja|jem|ij|jih|jema)\b|gospodarsk\w+ družb\w*|samostojn\w+ podjetni\w+"
@@ -69,6 +69,9 @@ def _classes_in_sentence(sentence: str) -> list[str]:
     names none ("… prijavijo kandidati, ki imajo stalno prebivališče …"), the first one named."""
     main = re.split(r",\s+(?:ki|kateri\w*|če)\b", sentence)[0]
     codes = _classes_in(main)
+    if "enterprise" in codes and "sme" in _classes_in(sentence):
+        # "gospodarske družbe, ki so mikro ali mala podjetja": the clause narrows them to SMEs
+        codes = [c if c != "enterprise" else "sme" for c in codes]
     if codes:
         return codes
     found = _classes_at(sentence)

@@ -132,7 +132,7 @@ _DEADLINE_OPENER = re.compile(
     r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
     r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
     r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
-    r"|\b(?:closing|deadline|submission deadline|cut-off)\b",
+    r"|\b(?:closing|closes?|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,
 )
 # "V sredo, 28. novembra 2018, se je zaključil četrti rok …", "30. septembra 2022, izteče rok".

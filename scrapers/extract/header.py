@@ -203,7 +203,14 @@ def find_publisher(text: str) -> Found | None:
             name = normalise_body(re.split(r"\.\s|\s+objavlja", body.group(1))[0])
             if name:
                 return Found(name, _clean(m.group(0) + after))
-    # 3. News: the body is the subject of a sentence.
+    # 3. A page that opens with the body's name on a line of its own.
+    for line in text.strip().splitlines()[:5]:
+        body = _BODY.fullmatch(line.strip())
+        if body and len(line.split()) <= 10 and not re.search(_CALL_WORD, line, re.IGNORECASE):
+            name = normalise_body(line)
+            if name:
+                return Found(name, line.strip())
+    # 4. News: the body is the subject of a sentence.
     m = _SUBJECT_BODY.search(text[:4000])
     if m:
         name = normalise_body(m["body"])
@@ -246,7 +253,8 @@ _UL_TITLE = re.compile(
 # UL page whose "javni razpis" line was lost: the header line, then "za …".
 _UL_SUBJECT_ONLY = re.compile(r"\bOb-\d{1,5}/\d{2}\s*,\s*Stran\s+\d+\s*\n\s*(?P<rest>za\s[^\n]{10,})")
 _SECTION_START = re.compile(
-    r"^\s*(?:[IVX]+\.|\d+\.?\s|Na podlagi|Osnovo|Razpis se objavlja|Predmet|Namen|Javni razpis|1\s)", re.IGNORECASE,
+    r"^\s*(?:[IVX]+\.|\d+\.?\s|Na podlagi|Osnovo|Razpis se objavlja|Predmet|Namen|Javni razpis|1\s|[^:\n]{2,40}:\s)",
+    re.IGNORECASE,
 )
 # A title ends before the programme it belongs to or a running note.
 _TITLE_TAIL = re.compile(r",?\s+(?:v\s+okviru|ki\s+(?:se|ga|je)|v\s+nadaljn|\(v\s+nadalj|objavljen\w*\s+v)\b.*$", re.IGNORECASE)
@@ -301,7 +309,8 @@ def find_title(text: str) -> Found | None:
     if m:
         lines = [m["first"].strip()] if m["first"] else []
         for line in m["rest"].splitlines():
-            if not line.strip() or _SECTION_START.match(line):
+            # The subject runs on in lower case; a bare "javni razpis" line may be followed by a capital.
+            if not line.strip() or _SECTION_START.match(line) or (lines and not line.strip()[0].islower()):
                 break
             lines.append(line.strip())
         head = _nominative(m["kind"]) + (f" {m['code']}" if m["code"] else "")

@@ -64,3 +64,9 @@ def test_cofinancing_rate():
     assert find_cofinancing_rate("sofinanciranje do največ 85 % upravičenih stroškov")[0] == 85.0
     assert find_cofinancing_rate("Stopnja sofinanciranja je 100-odstotna.")[0] == 100.0
     assert find_cofinancing_rate("Udeležba je bila 40 %.") is None
+
+
+def test_amount_in_a_phrase_without_currency_is_not_replaced_by_a_later_one():
+    text = "V skupni višini 1,8 milijonov EU sredstev ter 0,3 milijona evrov iz proračuna je bilo izdelanih 60 strategij."
+    assert budget(text) is None
+    assert budget("Sredstva v višini 450.000 EUR so zagotovljena v proračunu.") == 450_000.0

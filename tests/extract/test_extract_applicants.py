@@ -54,3 +54,10 @@ def test_cohesion_regions():
     assert find_cohesion_regions("sedež v Zahodni kohezijski regiji")[0] == ["west"]
     assert find_cohesion_regions("na območju Vzhodne ali Zahodne kohezijske regije")[0] == ["east", "west"]
     assert find_cohesion_regions("v Gorenjski regiji") is None
+
+
+def test_a_relative_clause_narrows_companies_to_smes():
+    text = "Na razpis se lahko prijavijo gospodarske družbe in samostojni podjetniki, ki so mikro ali mala podjetja."
+    assert codes(text) == ["sme"]
+    assert codes("Upravičenci: mikro, mala, srednja in velika podjetja.") == ["enterprise"]
+    assert codes("Upravičenci so podjetja ne glede na velikost podjetja.") == ["enterprise"]

@@ -88,3 +88,14 @@ def test_open_until_and_english_closing_dates():
 
 def test_expired_deadline_and_no_keyword_give_nothing():
     assert deadlines("Rok za prijavo je potekel. Predstavitev bo 2. 9. 2025 ob 16.00.") == []
+
+
+def test_other_time_limits_are_not_submission_deadlines():
+    text = "3. Rok za izvedbo projekta je 30. 9. 2027.\n4. Rok za oddajo vlog je 15. 7. 2025 do 12. ure."
+    assert deadlines(text) == [D(2025, 7, 15)]
+
+
+def test_sentences_about_submitting_applications():
+    assert deadlines("Vloge se lahko oddajo od dneva objave do porabe sredstev, najpozneje do 31. 12. 2026.") == [
+        D(2026, 12, 31)]
+    assert deadlines("The call opens on 13 May 2025 and closes on 10 July 2025 at 13:00 CET.") == [D(2025, 7, 10)]

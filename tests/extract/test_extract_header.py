@@ -94,3 +94,16 @@ def test_call_type():
     assert find_call_type(news, "Javni razpis za polnilnice", gazette_page=False).value == "other"
     assert find_call_type("Vavčer za digitalni marketing\n\nPostopek pridobitve vavčerja …", "Vavčer za digitalni marketing",
                           gazette_page=False).value == "javni_poziv"
+
+
+def test_web_page_with_labelled_lines():
+    text = ("Javna agencija SPIRIT Slovenija\nJavni razpis za sofinanciranje predstavitev podjetij na sejmih v letu 2026\n"
+            "Datum objave: 12.02.2026\nRok za oddajo vloge: 13.03.2026\n")
+    assert find_title(text).value == "Javni razpis za sofinanciranje predstavitev podjetij na sejmih v letu 2026"
+    assert find_publisher(text).value == "Javna agencija SPIRIT Slovenija"
+    assert find_published_on(text, None).value == "2026-02-12"
+
+
+def test_ordinal_call_title():
+    text = UL_HEAD + "Tretji javni razpis\nza izbor operacij razvoja obmejnih območij\n1 Predmet javnega razpisa\n"
+    assert find_title(text).value == "Tretji javni razpis za izbor operacij razvoja obmejnih območij"
