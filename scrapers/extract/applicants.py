@@ -92,15 +92,18 @@ def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | Non
             return codes, title
     # No eligibility sentence: the class the page names most often, if any.
     counts: dict[str, int] = {}
-    for _, code in _classes_at(text[:4000]):
+    first_at: dict[str, int] = {}
+    for at, code in _classes_at(text[:4000]):
         counts[code] = counts.get(code, 0) + 1
+        first_at.setdefault(code, at)
     if not counts:
         return None
     if "sme" in counts:  # "podjetja" in a text about SMEs means the same SMEs
         counts["sme"] += counts.pop("enterprise", 0)
     top = max(counts.values())
     codes = _combine([c for c, n in counts.items() if n == top], text)
-    return codes, "(named most often in the text)"
+    at = min(first_at.get(c, len(text)) for c in codes)
+    return codes, " ".join(text[max(0, at - 80):at + 80].split())
 
 
 def _eligibility_sentences(text: str) -> list[str]:

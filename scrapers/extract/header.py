@@ -34,7 +34,8 @@ _GAZETTE_REPORTED = re.compile(
 # uradni-list.si/…/vsebina/2025008000016: year, issue, item.
 _GAZETTE_URL = re.compile(r"uradni-list\.si/.*?/vsebina/(?P<year>(?:19|20)\d{2})(?P<no>\d{4})\d{5}")
 _PUBLISHED_LABEL = re.compile(
-    r"(?:datum\s+objave|objavljeno|datum|published(?:\s+on)?|date)\s*:\s*(?P<rest>[^\n]{4,60})", re.IGNORECASE,
+    r"^\s*(?:datum\s+objave|objavljeno|datum|published(?:\s+on)?|date)\s*:\s*(?P<rest>[^\n]{4,60})",
+    re.IGNORECASE | re.MULTILINE,
 )
 # A news dateline: "Ljubljana, 5. 3. 2025 – …".
 _DATELINE = re.compile(r"^\s*[A-ZČŠŽ][\w ]{2,30},\s+(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{4})\s+[–-]", re.MULTILINE)
@@ -313,7 +314,8 @@ def find_title(text: str) -> Found | None:
             if not line.strip() or _SECTION_START.match(line) or (lines and not line.strip()[0].islower()):
                 break
             lines.append(line.strip())
-        head = _nominative(m["kind"]) + (f" {m['code']}" if m["code"] else "")
+        kind = m["kind"].strip() if m["kind"].isupper() else _nominative(m["kind"])  # keep an all-caps heading
+        head = kind + (f" {m['code']}" if m["code"] else "")
         if lines:
             return Found(_trim_title(_clean(" ".join([head] + lines))), _clean(m.group(0)))
     m = _UL_SUBJECT_ONLY.search(text)

@@ -55,7 +55,7 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("JTF", r"\(SPP\)|\bJTF\b", False),
         ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014", True),
         ("EMFF", r"evropsk\w+ sklad\w* za pomorstvo|\bESPRA?\b|\bEMFA?F\b", True),
-        ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*|\bETS\b", True),
+        ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*", True),
         ("RRF", r"načrt\w* za okrevanje in odpornost|mehanizm\w* za okrevanje in odpornost"
                 r"|sklad\w* za okrevanje in odpornost|recovery and resilience|nextgenerationeu|\bNOO\b|\bRRF\b", True),
         ("HORIZON", r"\bobzorj\w+ evrop\w*|\bhorizon europe\b|\bhorizon 2020\b|\bobzorje 2020\b|\bHORIZON-", True),
@@ -64,8 +64,8 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _GENERIC_EU = re.compile(
     r"sredst\w+ (?:evropsk\w+ unij\w*|EU)\b|evropsk\w+ sredst\w+|sofinan\w+ (?:s strani |iz sredstev )?(?:EU|evropsk\w+ unij\w*)"
-    r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|\bEKP\b|izbor\w* operacij"
-    r"|kohezijsk\w+ regij\w*|\bKR[VZ]S\b|lokaln\w+ akcijsk\w+ skupin\w*|\bLAS\b|\bCLLD\b|\bCTN\b"
+    r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|(?-i:\bEKP\b)|izbor\w* operacij"
+    r"|kohezijsk\w+ regij\w*|(?-i:\bKR[VZ]S\b|\bLAS\b|\bCLLD\b|\bCTN\b)|lokaln\w+ akcijsk\w+ skupin\w*"
     r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union",
     re.IGNORECASE,
 )
@@ -93,7 +93,7 @@ _STATE_AID = re.compile(
 _PERIOD_SPAN = re.compile(r"\b(2007|2014|2021)\s*(?:[-–—/]|do|to)\s*(?:20)?(13|20|27)\b")
 _PERIOD_CONTEXT = re.compile(
     r"operativn\w+ program|kohezijsk\w+|evropsk\w+|program\w* obdobj\w*|programsk\w+ obdobj\w*|perspektiv\w*"
-    r"|interreg|strukturn|\bEKP\b|\bLAS\b|lokalnega razvoja|sodelovanja|\bPRP\b|razvoja podeželja"
+    r"|interreg|strukturn|(?-i:\bEKP\b|\bLAS\b|\bPRP\b)|lokalnega razvoja|sodelovanja|razvoja podeželja"
     r"|financial framework|programming period|finančn\w+ okvir",
     re.IGNORECASE,
 )
