@@ -123,7 +123,7 @@ def _day_slash_month(text: str) -> dt.date | None:
 _BODY_HEAD = (
     r"(?:Republika Slovenija,\s*)?"
     r"(?:Ministrstv\w+|Mestn\w+ občin\w+|Občin\w+|Javn\w+ sklad\w*|Javn\w+ agencij\w+|Eko sklad|Slovensk\w+ \w+ sklad\w*"
-    r"|Slovensk\w+ regionaln\w+ razvojn\w+ sklad\w*|Urad\w*|Služb\w+ Vlade|Vlad\w+ Republike Slovenije|Agencij\w+"
+    r"|Slovensk\w+ regionaln\w+ razvojn\w+ sklad\w*|Urad(?:a|u)?\b|Služb\w+ Vlade|Vlad\w+ Republike Slovenije|Agencij\w+"
     r"|Zavod\w*|Sklad\w*|Regionaln\w+ razvojn\w+ agencij\w+|Združenj\w+|Skupnost\w*|Uprav\w+ Republike Slovenije"
     r"|Lokaln\w+ akcijsk\w+ skupin\w+|LAS|Center|Centr\w+|Fundacij\w+|Direkcij\w+|Inštitut\w*|Komisij\w+|Zbornic\w+"
     r"|Univerz\w+|Fakultet\w*|Zvez\w+|Gospodarsk\w+ zbornic\w+|Slovensk\w+ (?:\w+ ){0,3}?(?:organizacij|agencij|zavod)\w*"
@@ -188,6 +188,12 @@ def find_publisher(text: str) -> Found | None:
                 return Found(name, _clean(m.group(0)))
     # 2. "… <body>, <address> objavlja" (UL) or "Na podlagi … objavlja <body>, <address>".
     for m in _OBJAVLJA.finditer(head):
+        after = text[m.end():m.end() + 200].split("\n")[0]
+        body = re.match(r"\s*(" + _BODY_HEAD + r"[^\n]*)", after)
+        if body:
+            name = normalise_body(re.split(r"\.\s|\s+objavlja", body.group(1))[0])
+            if name:
+                return Found(name, _clean(m.group(0) + after))
         before = _blank_asides(text[max(0, m.start() - 300):m.start()])
         line = re.split(r"\n|\)\s+(?=[A-ZČŠŽ])|;\s", before)[-1]
         for body in re.finditer(_BODY_HEAD, line):
@@ -198,12 +204,6 @@ def find_publisher(text: str) -> Found | None:
             if name:
                 return Found(name, _clean(stretch + " " + m.group(0)))
             break
-        after = text[m.end():m.end() + 200].split("\n")[0]
-        body = re.match(r"\s*(?:\w+\s+){0,3}?(" + _BODY_HEAD + r"[^\n]*)", after)
-        if body:
-            name = normalise_body(re.split(r"\.\s|\s+objavlja", body.group(1))[0])
-            if name:
-                return Found(name, _clean(m.group(0) + after))
     # 3. A page that opens with the body's name on a line of its own.
     for line in text.strip().splitlines()[:5]:
         body = _BODY.fullmatch(line.strip())
@@ -248,7 +248,7 @@ _CALL_WORD = (r"(?:javn\w+\s+razpis\w*|javn\w+\s+poziv\w*|razpis\w*|poziv\w*|pov
 # UL: a line with only "javni razpis" / "javni poziv 36SUB-SOCOB15", the subject on the next lines.
 _UL_TITLE = re.compile(
     r"^[ \t]*(?P<kind>(?:(?:\d+\.|prvi|drugi|tretji|četrti|peti|šesti|sedmi|osmi)[ \t]+)?javni[ \t]+(?:razpis|poziv))(?:[ \t]+(?P<code>[A-Z0-9][\w-]*\d[\w-]*))?[ \t]*"
-    r"(?P<first>za\b[^\n]*)?\n(?P<rest>(?:[^\n]+\n?){1,3})",
+    r"(?P<first>za\b[^\n]*)?\n(?P<rest>(?:[ \t]*\n){0,2}(?:[^\n]+\n?(?:[ \t]*\n)?){1,3})",
     re.IGNORECASE | re.MULTILINE,
 )
 # UL page whose "javni razpis" line was lost: the header line, then "za …".
@@ -259,7 +259,11 @@ _SECTION_START = re.compile(
 )
 # A title ends before the programme it belongs to or a running note.
 _TITLE_TAIL = re.compile(r",?\s+(?:v\s+okviru|ki\s+(?:se|ga|je)|v\s+nadaljn|\(v\s+nadalj|objavljen\w*\s+v)\b.*$", re.IGNORECASE)
-_AMENDMENT = re.compile(r"objavlja\s+(?:spremembe?|popravek|dopolnitev)\w*\s+(?P<what>(?:javnega|javnih)\s+(?:razpisa|poziva)[^\n]*?«)", re.I)
+_AMENDMENT = re.compile(
+    r"objavlja\s+(?:spremembe?|popravek|dopolnitev)\w*\s+(?P<what>(?:javnega|javnih)\s+(?:razpisa|poziva)"
+    r"[^\n]*?(?=,\s*objavljen|,\s*št\.|\s+\(|\.\s|\.?$))",
+    re.I,
+)
 _AMENDMENT_HEADLINE = re.compile(
     r"^\s*(?P<kind>Sprememb\w*|Popravek|Dopolnitev)\s*(?:\([^)]*\)\s*)?(?P<what>javnega\s+(?:razpisa|poziva)[^\n]*?)(?:,\s*objavljen|:?\s*$)",
     re.IGNORECASE | re.MULTILINE,
@@ -309,9 +313,11 @@ def find_title(text: str) -> Found | None:
     m = _UL_TITLE.search(text)
     if m:
         lines = [m["first"].strip()] if m["first"] else []
-        for line in m["rest"].splitlines():
+        for line in m["rest"].strip().splitlines():
+            if not line.strip():
+                continue
             # The subject runs on in lower case; a bare "javni razpis" line may be followed by a capital.
-            if not line.strip() or _SECTION_START.match(line) or (lines and not line.strip()[0].islower()):
+            if _SECTION_START.match(line) or (lines and not line.strip()[0].islower()):
                 break
             lines.append(line.strip())
         kind = m["kind"].strip() if m["kind"].isupper() else _nominative(m["kind"])  # keep an all-caps heading
@@ -324,8 +330,13 @@ def find_title(text: str) -> Found | None:
     # Other pages: the first heading-like line that names a call.
     for line in text.strip().splitlines()[:15]:
         line = line.strip()
-        if not line or _BOILERPLATE_LINE.match(line) or _SECTION_HEADING.match(line) or len(line) > 400:
+        if not line or line[0].islower() or _BOILERPLATE_LINE.match(line) or _SECTION_HEADING.match(line) \
+                or len(line) > 400:
             continue
+        code = re.match(r"([A-Z0-9][\w-]*\d[\w-]*)\s+(\S.*)$", line)
+        kind = code and re.search(rf"\b(javni\s+(?:poziv|razpis))\s+{re.escape(code[1])}\b", text, re.I)
+        if kind:  # "86FS-PO26 Krediti …" headed a page that names "Javni poziv 86FS-PO26" below
+            return Found(f"{_nominative(kind[1])} {code[1]} {code[2]}", line)
         if re.search(_CALL_WORD, line, re.IGNORECASE) and not re.search(r"\s(?:je|so|bo|bodo)\s", line) \
                 and len(line.split()) >= 4 \
                 and (re.match(_CALL_WORD, line, re.IGNORECASE) or re.search(r"\bza\b|\bfor\b|[»:–]", line)) \
@@ -379,10 +390,9 @@ def find_call_type(text: str, title: str | None, gazette_page: bool) -> Found | 
             return Found("other", _clean(text[max(0, news.start() - 40):news.end() + 40]))
         if not structured and not re.search(_CALL_WORD, head, re.I):
             return Found("other", head or _clean(text[:80]))
-    if re.search(r"poziv|povabil|vavčer", head, re.I):
-        return Found("javni_poziv", head)
-    if re.search(r"razpis", head, re.I):
-        return Found("javni_razpis", head)
+    word = re.search(r"razpis|poziv|povabil|vavčer", head, re.I)  # the first call word names the kind
+    if word:
+        return Found("javni_razpis" if word.group(0).lower() == "razpis" else "javni_poziv", head)
     m = re.search(r"javn\w+\s+(razpis|poziv)", text[:3000], re.I)
     if m:
         return Found("javni_poziv" if m.group(1).lower() == "poziv" else "javni_razpis", _clean(m.group(0)))

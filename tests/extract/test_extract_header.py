@@ -107,3 +107,24 @@ def test_web_page_with_labelled_lines():
 def test_ordinal_call_title():
     text = UL_HEAD + "Tretji javni razpis\nza izbor operacij razvoja obmejnih območij\n1 Predmet javnega razpisa\n"
     assert find_title(text).value == "Tretji javni razpis za izbor operacij razvoja obmejnih območij"
+
+
+def test_title_lines_separated_by_blank_lines_and_publisher_after_a_genitive():
+    text = ("Uradni list RS, št. 148/2022 z dne 25. 11. 2022\n\nOb-3700/22, Stran 3702\n\n"
+            "Na podlagi Odloka o proračunu Občine Cerklje na Gorenjskem objavlja Občina Cerklje na Gorenjskem, Trg Davorina Jenka 13, Cerklje\n\n"
+            "javni razpis\n\nza sofinanciranje turističnih prireditev v letu 2023\n\n1. Predmet javnega razpisa\n")
+    assert find_title(text).value == "Javni razpis za sofinanciranje turističnih prireditev v letu 2023"
+    assert find_publisher(text).value == "Občina Cerklje na Gorenjskem"
+
+
+def test_amendment_without_quotes_and_call_type_from_the_first_call_word():
+    text = ("Sprememba\n\nMinistrstvo za gospodarstvo objavlja spremembo Javnega razpisa za vavčerje za digitalizacijo, "
+            "objavljenega v Uradnem listu RS, št. 42/2018 z dne 15. 6. 2018.")
+    assert find_title(text).value == "Sprememba Javnega razpisa za vavčerje za digitalizacijo"
+    assert find_call_type("…", "Javni razpis za vavčerje za digitalizacijo", gazette_page=True).value == "javni_razpis"
+    assert find_call_type("…", "Vavčer za razpisane storitve", gazette_page=False).value == "javni_poziv"
+
+
+def test_code_heading_of_a_fund_page():
+    text = "77SUB-OB26 Spodbude občinam za kolesarnice\n\nJavni poziv 77SUB-OB26 je bil objavljen v Uradnem listu RS."
+    assert find_title(text).value == "Javni poziv 77SUB-OB26 Spodbude občinam za kolesarnice"
