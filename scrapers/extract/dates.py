@@ -132,6 +132,8 @@ _DEADLINE_OPENER = re.compile(
     r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
     r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
     r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
+    r"|\b(?:oddaj\w*|predložitev|vložitev|zbiranje)\s+(?:\w+\s+){0,2}?(?:vlog|prijav|predlog)\w*\s*:"
+    r"|\bdatum\s+zaključka(?:\s+(?:razpisa|poziva))?\s*:"
     r"|\b(?:closing|closes?|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,
 )
