@@ -42,7 +42,6 @@ _ELIGIBILITY = re.compile(
     re.IGNORECASE,
 )
 _EXCLUDED = re.compile(r"izključen\w*|ne\s+morejo|niso\s+upravičen\w*|ne\s+more|not eligible|excluded", re.I)
-_SENTENCE = re.compile(r"[^.!?\n]*(?:\.(?=\s*\d)[^.!?\n]*)*[.!?\n]?")
 
 
 def _classes_at(text: str) -> list[tuple[int, str]]:
@@ -50,7 +49,7 @@ def _classes_at(text: str) -> list[tuple[int, str]]:
     return sorted((m.start(), code) for code, pattern in _CLASSES for m in pattern.finditer(text))
 
 
-def _combine(codes: list[str], text: str) -> list[str]:
+def _combine(codes: list[str]) -> list[str]:
     found = list(dict.fromkeys(codes))
     if "sme" in found and "large_enterprise" in found:
         # "mikro, mala, srednja in velika podjetja": every size, i.e. enterprises in general.
@@ -61,7 +60,7 @@ def _combine(codes: list[str], text: str) -> list[str]:
 
 
 def _classes_in(text: str) -> list[str]:
-    return _combine([code for _, code in _classes_at(text)], text)
+    return _combine([code for _, code in _classes_at(text)])
 
 
 def _classes_in_sentence(sentence: str) -> list[str]:
@@ -101,7 +100,7 @@ def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | Non
     if "sme" in counts:  # "podjetja" in a text about SMEs means the same SMEs
         counts["sme"] += counts.pop("enterprise", 0)
     top = max(counts.values())
-    codes = _combine([c for c, n in counts.items() if n == top], text)
+    codes = _combine([c for c, n in counts.items() if n == top])
     at = min(first_at.get(c, len(text)) for c in codes)
     return codes, " ".join(text[max(0, at - 80):at + 80].split())
 

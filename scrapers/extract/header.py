@@ -9,7 +9,6 @@ Uradni list pages open with `Uradni list RS, št. 118/2023 z dne 24. 11. 2023`, 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -86,17 +85,11 @@ def find_gazette(text: str, url: str | None = None) -> tuple[Found | None, Found
 def find_published_on(text: str, gazette_date: Found | None) -> Found | None:
     if gazette_date:
         return gazette_date
-    m = _PUBLISHED_LABEL.search(text[:3000])
-    if m:
-        date = parse_date(m["rest"]) or _day_slash_month(m["rest"])
+    for pattern, group in ((_PUBLISHED_LABEL, "rest"), (_DATELINE, "date"), (_PUBLISHED_TODAY, "date")):
+        m = pattern.search(text[:3000])
+        date = parse_date(m[group]) if m else None
         if date:
             return Found(date.isoformat(), _clean(m.group(0)))
-    m = _DATELINE.search(text[:3000])
-    if m:
-        return Found(parse_date(m["date"]).isoformat(), _clean(m.group(0)))
-    m = _PUBLISHED_TODAY.search(text)
-    if m:
-        return Found(parse_date(m["date"]).isoformat(), _clean(m.group(0)))
     # A date standing alone on one of the first lines of a page is its publication date.
     for line in text.strip().splitlines()[:8]:
         line = line.strip()
@@ -105,17 +98,6 @@ def find_published_on(text: str, gazette_date: Found | None) -> Found | None:
             if dates and dates[0].start == 0 and dates[0].end >= len(line) - 1:
                 return Found(dates[0].value.isoformat(), line)
     return None
-
-
-def _day_slash_month(text: str) -> dt.date | None:
-    """`5/8-2022` as written by some municipal sites."""
-    m = re.match(r"\s*(\d{1,2})/(\d{1,2})-(\d{4})", text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        return None
 
 
 # --- publisher ------------------------------------------------------------------------------------

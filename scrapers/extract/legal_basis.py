@@ -9,7 +9,6 @@ are EU law but not EU money, and a national fund (`Sklad za podnebne spremembe`)
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -220,7 +219,3 @@ _PROGRAMME = re.compile(
 def find_programme(text: str) -> str | None:
     m = _PROGRAMME.search(text)
     return " ".join(m.group(0).split()) if m else None
-
-
-def publication_year(*dates: dt.date | None) -> int | None:
-    return next((d.year for d in dates if d), None)
