@@ -151,9 +151,14 @@ def normalise_body(name: str) -> str | None:
     parts = []
     for part in name.split(","):
         part = part.strip(" -–")
-        if not part or (parts and _ADDRESS_PART.search(part)) or re.search(r"\d", part):
+        if parts and _ADDRESS_PART.search(part):
             break
-        parts.append(part)
+        head = re.split(r"\s+\d", part)[0].strip()  # "Slovenski podjetniški sklad 5. 4. 2024 …"
+        if not head or re.search(r"\d", head):
+            break
+        parts.append(head)
+        if head != part:
+            break
     out = ", ".join(parts)
     out = re.sub(r"\s*\([^)]*\)?\s*$", "", out).strip(" ,")
     out = re.sub(r"\s+(?:je|so|objavlja|objavil\w*)$", "", out)
@@ -255,6 +260,10 @@ _BOILERPLATE_LINE = re.compile(
     r"vam je prispevek|javni razpisi|objava|[•·*–-]|\d+\s*$|\w{3}\s*$|.{0,3}$)",
     re.IGNORECASE,
 )
+# EU Funding & Tenders topic identifiers head their pages.
+_EU_TOPIC = re.compile(r"^[A-Z][A-Z0-9]+(?:-[A-Z0-9]+){3,}\s*:?\s+\S")
+# News headlines announce a call ("Objavljen javni razpis za …"); the call's own name is in the text.
+_NEWS_HEADLINE = re.compile(r"^(?:objavljen\w*|objava|odprt\w*|nov\w*|zaključen\w*|rezultati)\s", re.IGNORECASE)
 _SECTION_HEADING = re.compile(
     r"^(?:namen|predmet|cilj|upravičen|vlagatelj|rok|vrednost|razpisovalec|razpisnik|izvajalec|datum|naročnik)\w*\b"
     r"|^\S*(?:https?://|www\.)", re.IGNORECASE,
@@ -265,6 +274,7 @@ _CALL_IN_TEXT = re.compile(
     r"(?P<subject>(?<=[–-]\s)[^.\n;]{10,250}|(?:za|lokalnim|o)\s[^.\n;]{10,250}|»[^«]{5,200}«)",
     re.IGNORECASE,
 )
+_REPORTED_CALL = re.compile(r"(?:objavil\w*|objavlja|je\s+objavljen\w*)\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
 _KIND_NOMINATIVE = (
     (re.compile(r"javn\w+\s+razpis\w*", re.I), "Javni razpis"),
     (re.compile(r"javn\w+\s+poziv\w*", re.I), "Javni poziv"),
@@ -315,6 +325,10 @@ def find_title(text: str) -> Found | None:
         if not line or line[0].islower() or _BOILERPLATE_LINE.match(line) or _SECTION_HEADING.match(line) \
                 or len(line) > 400:
             continue
+        if _EU_TOPIC.match(line):  # "HORIZON-CL5-2024-D3-01-05: Innovative solutions …"
+            return Found(line, line)
+        if _NEWS_HEADLINE.match(line):
+            continue
         code = re.match(r"([A-Z0-9][\w-]*\d[\w-]*)\s+(\S.*)$", line)
         kind = code and re.search(rf"\b(javni\s+(?:poziv|razpis))\s+{re.escape(code[1])}\b", text, re.I)
         if kind:  # "86FS-PO26 Krediti …" headed a page that names "Javni poziv 86FS-PO26" below
@@ -325,7 +339,10 @@ def find_title(text: str) -> Found | None:
                 and not re.search(r"[.!?]\s*$|:$", line):
             return Found(_trim_title(_clean(line)), line)
     # News: "… je objavljen Javni razpis za …", "… rok za prijavo na javni poziv za …".
-    m = _CALL_IN_TEXT.search(text)
+    found = list(_CALL_IN_TEXT.finditer(text))
+    # Prefer the call a sentence reports as published over one named in a headline or aside.
+    m = next((c for c in found if _REPORTED_CALL.search(text[max(0, c.start() - 40):c.start()])),
+             found[0] if found else None)
     if m:
         title = (m["num"] or "") + (m["kind"].lower() if m["num"] else _nominative(m["kind"]))
         title += " " + (m["code"] or "") + re.sub(r"\s+(?:se|je|so|bo|bodo|ki)\s.*$", "", m["subject"])

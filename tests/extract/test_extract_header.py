@@ -128,3 +128,16 @@ def test_amendment_without_quotes_and_call_type_from_the_first_call_word():
 def test_code_heading_of_a_fund_page():
     text = "77SUB-OB26 Spodbude občinam za kolesarnice\n\nJavni poziv 77SUB-OB26 je bil objavljen v Uradnem listu RS."
     assert find_title(text).value == "Javni poziv 77SUB-OB26 Spodbude občinam za kolesarnice"
+
+
+def test_news_headline_gives_way_to_the_reported_call():
+    text = ("Aktualno\n\nObjavljen javni razpis za zagon podjetij na Gorenjskem\n\n"
+            "RAGOR obvešča, da je Slovenski podjetniški sklad 5. 4. 2024 objavil Javni razpis za spodbude za zagon "
+            "podjetij v problemskih regijah (P1 plus 2024). Rok za oddajo vlog je 6. 5. 2024.")
+    assert find_title(text).value == "Javni razpis za spodbude za zagon podjetij v problemskih regijah (P1 plus 2024)"
+    assert find_publisher(text).value == "Slovenski podjetniški sklad"
+
+
+def test_eu_portal_topic_heading():
+    text = "HORIZON-CL5-2025-D3-01-07: Digital twins for district heating\nDeadline: 16 September 2025\n"
+    assert find_title(text).value == "HORIZON-CL5-2025-D3-01-07: Digital twins for district heating"
