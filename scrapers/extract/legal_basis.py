@@ -52,7 +52,8 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CF", r"\(KS\)|\bKS\s+(?:sredstv|sklad)", False),
         ("JTF", r"sklad\w* za pravičn\w+ prehod|just transition fund", True),
         ("JTF", r"\(SPP\)|\bJTF\b", False),
-        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014", True),
+        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014"
+                  r"|program\w* razvoja podeželja", True),
         ("EMFF", r"evropsk\w+ sklad\w* za pomorstvo|\bESPRA?\b|\bEMFA?F\b", True),
         ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*", True),
         ("RRF", r"načrt\w* za okrevanje in odpornost|mehanizm\w* za okrevanje in odpornost"
@@ -65,7 +66,7 @@ _GENERIC_EU = re.compile(
     r"sredst\w+ (?:evropsk\w+ unij\w*|EU)\b|evropsk\w+ sredst\w+|sofinan\w+ (?:s strani |iz sredstev )?(?:EU|evropsk\w+ unij\w*)"
     r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|(?-i:\bEKP\b)|izbor\w* operacij"
     r"|kohezijsk\w+ regij\w*|(?-i:\bKR[VZ]S\b|\bLAS\b|\bCLLD\b|\bCTN\b)|lokaln\w+ akcijsk\w+ skupin\w*"
-    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union",
+    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union|(?-i:\b[RE]SO\s?\d\.\d)",
     re.IGNORECASE,
 )
 # Text that names funds without meaning that they pay for this call.
