@@ -35,6 +35,7 @@ _REGULATIONS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"\b2021/241\b", "2021-2027", ("RRF",)),
         (r"\b2021/695\b", "2021-2027", ("HORIZON",)),
         (r"\b2021/783\b", "2021-2027", ("LIFE",)),
+        (r"(?i:\bhorizon|\bobzorj\w+)\s+2020\b", "2014-2020", ()),
     )
 )
 
@@ -60,6 +61,10 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"|sklad\w* za okrevanje in odpornost|recovery and resilience|nextgenerationeu|\bNOO\b|\bRRF\b", True),
         ("HORIZON", r"\bobzorj\w+ evrop\w*|\bhorizon europe\b|\bhorizon 2020\b|\bobzorje 2020\b|\bHORIZON-", True),
         ("LIFE", r"\bLIFE(?:\s+(?i:programm?e?|call)|\s+20\d\d|\d{2}\b|-)|\b(?i:program\w*) LIFE\b", False),
+        ("OTHER_EU", r"\bdigital\w* europ\w*|\bdigitaln\w+ evrop\w*|connecting europe facility|instrument\w* za povezovanje evrope"
+                     r"|\berasmus\+|creative europe|ustvarjaln\w+ evrop\w*|\bEU4Health|\bsingle market programme|\bInvestEU"
+                     r"|\binnovation fund\b|\binovacijsk\w+ sklad\w*|\bURBACT|european urban initiative"
+                     r"|evropsk\w+ pobud\w+ za mesta|\bCERV\b|\bAMIF\b|sklad\w* za azil", True),
     )
 )
 _GENERIC_EU = re.compile(
@@ -194,8 +199,8 @@ def _choose_period(periods: list[tuple[int, str]], funds: dict[str, int], year: 
     if periods:
         # The latest period named wins: 2021–2027 calls often also cite 2014–2020 acts.
         return max(p for _, p in periods)
-    if set(funds) & {"RRF", "HORIZON", "JTF", "ESF+"}:
-        return "2021-2027"
+    if set(funds) & {"RRF", "JTF", "ESF+"} or (set(funds) & {"HORIZON", "OTHER_EU", "LIFE"} and year is None):
+        return "2021-2027"  # funds of 2021–2027 only, or programmes most likely current
     if year is None:
         return None
     # Without an explicit period: calls of a programme period are published from about two
