@@ -12,6 +12,7 @@ from fundscout.config import Settings
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm, Match
 from fundscout.demo import _digest_stage, run_demo
+from fundscout.digest.collect import is_open
 
 
 def _expected_firms(url: str) -> set[str]:
@@ -41,7 +42,7 @@ def test_demo_writes_a_digest_per_matched_firm(tmp_path: Path) -> None:
     # with matches in the store (as the matcher writes them) the stage writes their digests
     with session_scope(url) as session:
         open_call = next(c for c in session.scalars(select(Call).order_by(Call.id))
-                         if any(d >= dt.date.today().isoformat() for d in c.deadlines))
+                         if is_open(c, dt.date.today()))
         for firm_id in ("S02", "S03"):
             session.merge(Match(firm_id=firm_id, call_id=open_call.id, score=77.0, eligible=True,
                                 reasons={"eligibility": ["Podjetje je MSP."], "relevance": ["Ustreza."]},
