@@ -74,6 +74,12 @@ def _lang(request: Request) -> str:
     return request.session.get("lang", "sl")
 
 
+def _message(request: Request, error: ReviewError) -> str:
+    lang = _lang(request)
+    params = {k: STATUS_LABELS[lang].get(v, v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return PAGES[lang][f"err_{error.key}"].format(**params)
+
+
 def _csrf_token(request: Request) -> str:
     if "csrf" not in request.session:
         request.session["csrf"] = secrets.token_urlsafe(32)
@@ -86,7 +92,7 @@ async def _form(request: Request) -> dict[str, str]:
     sent = form.get("csrf_token")
     expected = request.session.get("csrf")
     if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected)):
-        raise ReviewError(PAGES[_lang(request)]["csrf"])
+        raise ReviewError("csrf")
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -143,7 +149,7 @@ def create_app(database_url: str) -> FastAPI:
         try:
             form = await _form(request)
         except ReviewError as exc:
-            return page(request, "login.html", 403, user=None, error=str(exc))
+            return page(request, "login.html", 403, user=None, error=_message(request, exc))
         username = form.get("username", "").strip().lower()
         key = (request.client.host if request.client else "?", username)
         t = PAGES[_lang(request)]
@@ -170,7 +176,7 @@ def create_app(database_url: str) -> FastAPI:
         try:
             await _form(request)
         except ReviewError as exc:
-            form_error = str(exc)
+            form_error = _message(request, exc)
         with session_scope(database_url) as session:
             user = _user(session, request)
             if form_error:
@@ -222,6 +228,7 @@ def create_app(database_url: str) -> FastAPI:
         return page(request, "brief.html", status_code, user=user, brief=brief, call=call,
                     body=markdown_to_html(brief.markdown), flagged=flagged,
                     changes=changes_since_review(session, brief) if flagged else [],
+                    show=_show_value,
                     field_label=lambda name: FIELDS_BY_NAME[name].label(lang) if name in FIELDS_BY_NAME else name,
                     transitions=TRANSITIONS[brief.status], comments=comments, history=history,
                     action_labels=ACTION_LABELS[lang], error=error)
@@ -241,7 +248,7 @@ def create_app(database_url: str) -> FastAPI:
             form: dict[str, str] | None = await _form(request)
             form_error = None
         except ReviewError as exc:
-            form, form_error = None, str(exc)
+            form, form_error = None, _message(request, exc)
         with session_scope(database_url) as session:
             user = _user(session, request)
             brief = session.get(Brief, brief_id)
@@ -252,7 +259,7 @@ def create_app(database_url: str) -> FastAPI:
             try:  # the workflow validates before it writes, so a refusal leaves nothing behind
                 action(session, brief, user, form)
             except ReviewError as exc:
-                return brief_page(request, session, user, brief, error=str(exc), status_code=400)
+                return brief_page(request, session, user, brief, error=_message(request, exc), status_code=400)
         return RedirectResponse(request.url_for("brief_detail", brief_id=brief_id), status_code=303)
 
     @app.post("/briefs/{brief_id}/status", name="brief_status")
@@ -274,6 +281,12 @@ def create_app(database_url: str) -> FastAPI:
         return page(request, "audit.html", user=user, history=entries, action_labels=ACTION_LABELS[_lang(request)])
 
     return app
+
+
+def _show_value(value: Any) -> str:
+    if value is None or value == []:
+        return "–"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _date_or_none(text: str) -> dt.date | None:

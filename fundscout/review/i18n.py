@@ -18,8 +18,12 @@ PAGES: dict[str, dict[str, str]] = {
         "comments": "Komentarji", "no_comments": "Ni komentarjev.", "add_comment": "Dodaj komentar",
         "comment": "Komentar", "history": "Zgodovina", "who": "Kdo", "action": "Dejanje", "details": "Podrobnosti",
         "system": "sistem", "back": "Nazaj na seznam", "not_found": "Osnutka ni.",
-        "csrf": "Obrazec je potekel ali ni veljaven. Osvežite stran in poskusite znova.",
         "to_status": "Novo stanje",
+        "err_csrf": "Obrazec je potekel ali ni veljaven. Osvežite stran in poskusite znova.",
+        "err_bad_transition": "Stanja »{from_status}« ni mogoče spremeniti v »{to_status}«.",
+        "err_reason_required": "Zavrnitev potrebuje utemeljitev.",
+        "err_empty_comment": "Komentar je prazen.",
+        "err_too_long": "Besedilo je daljše od {limit} znakov.",
     },
     "en": {
         "app": "FundScout – project brief review",
@@ -36,8 +40,12 @@ PAGES: dict[str, dict[str, str]] = {
         "comments": "Comments", "no_comments": "No comments.", "add_comment": "Add comment",
         "comment": "Comment", "history": "History", "who": "Who", "action": "Action", "details": "Details",
         "system": "system", "back": "Back to the list", "not_found": "No such brief.",
-        "csrf": "The form has expired or is not valid. Reload the page and try again.",
         "to_status": "New status",
+        "err_csrf": "The form has expired or is not valid. Reload the page and try again.",
+        "err_bad_transition": "Status “{from_status}” cannot change to “{to_status}”.",
+        "err_reason_required": "A rejection needs a reason.",
+        "err_empty_comment": "The comment is empty.",
+        "err_too_long": "The text is longer than {limit} characters.",
     },
 }
 
