@@ -46,7 +46,7 @@ class CallProfile:
     terms: CallTerms
     domains: dict[str, float] = field(default_factory=dict)  # domain -> confidence 0-1
     s4: dict[str, float] = field(default_factory=dict)  # S4 area -> confidence 0-1
-    lang: str | None = None
+    labels: list = field(default_factory=list)  # matching.classify.DomainLabel, with evidence
 
 
 @dataclass
