@@ -79,6 +79,11 @@ def _hits(seq: list[str], index: dict[str, list[tuple[str, Term]]]) -> list[tupl
     return found
 
 
+def concept_hits(seq: list[str], kind: str = "domains") -> list[tuple[str, Term]]:
+    """(concept code, term) for every term of a taxonomy part found in a key sequence."""
+    return _hits(seq, _indexed(kind))
+
+
 def score_concepts(title: str, text: str, kind: str = "domains") -> dict[str, tuple[float, list[dict], bool]]:
     """Raw score, evidence and whether a strong term was seen, per concept of a taxonomy part."""
     lang = detect_language(f"{title}\n{text[:2000]}")

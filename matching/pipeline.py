@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from matching.classify import classify_secondary, classify_text
+from matching.classify import classify_secondary, classify_text, score_concepts
 from matching.eligibility import CallTerms, FirmClass, assess
 from matching.firms import FirmProfile, interest_domains, nace_domains_of, read_firms_csv
 from matching.normalise import keys
-from matching.relevance import CallProfile, FirmEntry, Matcher, relevance_reasons
+from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons
 from matching.taxonomy import REFERENCE_DIR, find_municipality
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
@@ -47,12 +48,18 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
 
     place = find_municipality(municipality)
     declared = interest_domains(description, interests)
+    purposes = _confidences(score_concepts("; ".join(interests or []), description or "", "thematic_objectives"))
     return FirmEntry(
         firm_id=firm_id, name=name,
         klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None),
         nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
         declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
+        purposes=purposes,
     )
+
+
+def _confidences(scored: dict[str, tuple[float, list, bool]]) -> dict[str, float]:
+    return {code: 1 - math.exp(-score / 2) for code, (score, _, _) in scored.items()}
 
 
 def entry_from_profile(p: FirmProfile) -> FirmEntry:
@@ -81,9 +88,12 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
     """A call ready for matching: its domains and S4 areas classified from title and text."""
     labels = classify_text(title, text)
     s4 = classify_secondary(title, text, "s4_areas")
+    wording = _confidences(score_concepts(title, text, "applicant_audience"))
     return CallProfile(call_id, title or "", text or "", terms,
                        domains={label.domain: label.score for label in labels},
-                       s4={label.domain: label.score for label in s4}, labels=labels)
+                       s4={label.domain: label.score for label in s4}, labels=labels,
+                       audience=call_audience(terms.applicant_types, wording),
+                       purposes=_confidences(score_concepts(title, text, "thematic_objectives")))
 
 
 def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,

@@ -1,6 +1,6 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = min(1, 0.4 * domain overlap + 0.2 * NACE fit + 0.4 * text similarity)
+relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.3 text similarity)
 score     = 100 * relevance * eligibility factor
 
 Every part is a dot product of a firm vector and a call vector, so one matrix product per chunk
@@ -9,6 +9,11 @@ of firms scores all calls:
   confidences (scaled so that several domains cannot add up beyond one);
 - NACE fit: how many of the firm's SKD codes the taxonomy ties to each domain / S4 area (a share)
   . the call's domain / S4-area confidences;
+- audience: whether the call speaks to the firm's kind of organisation (the extracted eligible
+  applicants, or else the wording: "podjetja", "občine", "društva" ...) — a general SME call is
+  relevant to an SME whose trade no domain covers;
+- purpose: what the money is for (thematic objectives: investment, export, start-up, R&D,
+  jobs, training ...) . what the firm's interests ask for;
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
@@ -27,10 +32,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.extmath import randomized_svd
 
 from matching.eligibility import CallTerms, FirmClass
-from matching.normalise import keys
+from matching.classify import concept_hits
+from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
-W_DOMAIN, W_NACE, W_TEXT = 0.4, 0.2, 0.4
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.8, False: 0.35}
@@ -47,6 +53,8 @@ class CallProfile:
     domains: dict[str, float] = field(default_factory=dict)  # domain -> confidence 0-1
     s4: dict[str, float] = field(default_factory=dict)  # S4 area -> confidence 0-1
     labels: list = field(default_factory=list)  # matching.classify.DomainLabel, with evidence
+    audience: dict[str, float] = field(default_factory=dict)  # applicant_audience code -> 0-1
+    purposes: dict[str, float] = field(default_factory=dict)  # thematic objective -> 0-1
 
 
 @dataclass
@@ -59,9 +67,17 @@ class FirmEntry:
     interests: list[str]
     declared_domains: list[str]  # from interests / description
     domains: list[str]  # declared plus those of the SKD codes
+    purposes: dict[str, float] = field(default_factory=dict)  # thematic objective -> 0-1
+
+
+def _to_codes() -> tuple[str, ...]:
+    return tuple(secondary("thematic_objectives"))
 
 
 DOMAIN_CODES = tuple(domains())
+AUDIENCE_CODES = ("enterprise", "municipality", "ngo", "association", "public_institute", "research_org",
+                  "natural_person")
+_AUDIENCE_OF = {"sme": "enterprise", "large_enterprise": "enterprise"}  # APPLICANT_TYPES -> audience code
 
 
 def _s4_codes() -> tuple[str, ...]:
@@ -76,8 +92,19 @@ def call_doc(call: CallProfile) -> str:
     return f"{call.title}\n{call.title}\n{call.text}"
 
 
-def _analyzer(text: str) -> list[str]:
-    return keys(text)
+PREFIX = 5  # truncation stemming: zagonski / zagon, digitalizacija / digitalni share "zagon", "digit"
+CONCEPT_KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives")
+
+
+def text_features(text: str) -> list[str]:
+    """Features for text similarity: normalised keys, their 5-letter prefixes, and one token per
+    taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording."""
+    seq = keys(text, drop_stopwords=False)
+    out = [k for k in seq if k not in STOPWORDS and len(k) > 2]
+    out += [k[:PREFIX] + "~" for k in out if len(k) > PREFIX + 1 and "-" not in k]
+    for kind in CONCEPT_KINDS:
+        out += ["@" + code for code, _ in concept_hits(seq, kind)]
+    return out
 
 
 def domain_vector(firm: FirmEntry) -> np.ndarray:
@@ -107,18 +134,45 @@ def nace_vector(firm: FirmEntry) -> np.ndarray:
     return v / len(firm.nace_codes)
 
 
-def call_vectors(call: CallProfile) -> tuple[np.ndarray, np.ndarray]:
-    """(domain part, NACE part) of a call, matching domain_vector and nace_vector."""
+def audience_vector(firm: FirmEntry) -> np.ndarray:
+    kinds = {_AUDIENCE_OF.get(k, k) for k in firm.klass.counts_as}
+    return np.array([1.0 if code in kinds else 0.0 for code in AUDIENCE_CODES], np.float32)
+
+
+def call_audience(applicant_types: Sequence[str], wording: dict[str, float]) -> dict[str, float]:
+    """Extracted eligible applicants when known, else the audience the wording suggests."""
+    explicit = {_AUDIENCE_OF.get(t, t) for t in applicant_types if t != "other"}
+    if explicit:
+        return {code: 1.0 for code in explicit if code in AUDIENCE_CODES}
+    return dict(wording)
+
+
+def purpose_vector(purposes: dict[str, float]) -> np.ndarray:
+    v = np.array([purposes.get(t, 0.0) for t in _to_codes()], np.float32)
+    return v / max(1.0, float(v.sum()))
+
+
+def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
+    return domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes)
+
+
+def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
+    """(domain, NACE, audience, purpose parts) of a call, matching firm_vectors."""
     dom = np.array([call.domains.get(d, 0.0) for d in DOMAIN_CODES], np.float32)
     s4 = np.array([call.s4.get(a, 0.0) for a in _s4_codes()], np.float32)
-    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4])
+    audience = np.array([call.audience.get(a, 0.0) for a in AUDIENCE_CODES], np.float32)
+    purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
+    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes
+
+
+PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE}
 
 
 class TextSpace:
     """TF-IDF over calls and firms, projected on the span of the calls (see module doc)."""
 
     def __init__(self, call_docs: Sequence[str], firm_docs: Sequence[str]):
-        self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, dtype=np.float32)
+        self.vectorizer = TfidfVectorizer(analyzer=text_features, sublinear_tf=True, dtype=np.float32)
         matrix = self.vectorizer.fit_transform([*call_docs, *firm_docs])
         self.calls = matrix[: len(call_docs)].tocsr()
         self.firms = matrix[len(call_docs):].tocsr()
@@ -153,14 +207,16 @@ class Matcher:
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
         self.text = TextSpace([call_doc(c) for c in calls], [firm_doc(f) for f in firms])
-        dom_c, nace_c = zip(*(call_vectors(c) for c in calls)) if calls else ((), ())
-        self.call_matrix = np.hstack([np.array(dom_c, np.float32).reshape(len(calls), -1),
-                                      np.array(nace_c, np.float32).reshape(len(calls), -1),
-                                      self.text.call_reduced]).T.copy()  # features x calls
-        firm_dom = np.array([domain_vector(f) for f in firms], np.float32).reshape(len(firms), -1)
-        firm_nace = np.array([nace_vector(f) for f in firms], np.float32).reshape(len(firms), -1)
-        self.firm_matrix = np.hstack([W_DOMAIN * firm_dom, W_NACE * firm_nace,
-                                      (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
+        call_parts = [call_vectors(c) for c in calls]
+        firm_parts = [firm_vectors(f) for f in firms]
+        self.call_matrix = np.hstack([
+            *(np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)),
+            self.text.call_reduced]).T.copy()  # features x calls
+        self.firm_matrix = np.hstack([
+            *(w * np.array([p[i] for p in firm_parts], np.float32).reshape(len(firms), -1)
+              for i, w in enumerate(weights)),
+            (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
         lookup = np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
         self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
         self.class_index = class_index
@@ -193,10 +249,9 @@ class Matcher:
     def components(self, firm_index: int, call_index: int) -> dict[str, float]:
         """The parts of one pair's relevance (for its reasons), each 0-1."""
         firm, call = self.firms[firm_index], self.calls[call_index]
-        dom_c, nace_c = call_vectors(call)
+        firm_v, call_v = firm_vectors(firm), call_vectors(call)
         return {
-            "domain": float(min(1.0, domain_vector(firm) @ dom_c)),
-            "nace": float(min(1.0, nace_vector(firm) @ nace_c)),
+            **{name: float(min(1.0, f @ c)) for name, f, c in zip(PART_WEIGHTS, firm_v, call_v)},
             "text": float(min(1.0, TEXT_SCALE * self.text.cosine(firm_index, call_index))),
         }
 
@@ -221,6 +276,18 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
             div = divisions[fitting[0][:2]]
             out.append((f"vaša dejavnost ({fitting[0]} {div.sl}) sodi na področje razpisa" if sl
                         else f"your activity ({fitting[0]} {div.en}) belongs to the call's field"))
+    if parts["audience"] >= 0.5:
+        kinds = [a for a in AUDIENCE_CODES if audience_vector(firm)[AUDIENCE_CODES.index(a)] and call.audience.get(a, 0) >= 0.5]
+        if kinds:
+            audience = secondary("applicant_audience")[kinds[0]]
+            out.append(f"razpis nagovarja: {audience.sl}" if sl else f"the call addresses: {audience.en}")
+    if parts["purpose"] >= 0.2:
+        objectives = secondary("thematic_objectives")
+        common = [t for t in _to_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
+        if common:
+            names = "; ".join((objectives[t].sl if sl else objectives[t].en).lower() for t in common[:2])
+            out.append(("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
+                       + names)
     if parts["text"] >= 0.5 and not matched:
         out.append("opis vaše dejavnosti je vsebinsko blizu razpisu" if sl
                    else "your activity description is close to the call's text")
