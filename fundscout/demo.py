@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fundscout.config import DATA_DIR, Settings
 from fundscout.briefs import draft_briefs
-from fundscout.briefs.context import next_deadline
+from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
-from fundscout.db.models import Call, Match
+from fundscout.db.models import Match
 from fundscout.load import import_calls_file, load_firms
 from matching.firms import read_firms_csv
+from matching.pipeline import match_store
 
 SAMPLE_DIR = DATA_DIR / "sample"
 DEMO_BRIEF_MIN_SCORE = 60.0
@@ -47,25 +45,16 @@ def run_demo(cfg: Settings) -> Iterator[str]:
 
 
 def _briefs_stage(cfg: Settings) -> Iterator[str]:
-    """Briefs for the best sample calls, in Slovenian and English."""
-    out_dir = cfg.home / "briefs"
+    """Briefs for the best sample calls, in Slovenian and English (matching first if it has not run)."""
     with session_scope(cfg.database_url) as session:
         matched = session.scalar(select(Match.call_id).limit(1)) is not None
-        # Without the matcher's scores, pick by hand: open calls Kranj may apply for, nearest deadline first.
-        chosen = [] if matched else _open_calls_for_municipalities(session, dt.date.today())[:DEMO_BRIEF_COUNT]
+    if not matched:
+        yield f"  match:  {match_store(cfg.database_url)}"
+    out_dir = cfg.home / "briefs"
     drafted = []
     for lang in ("sl", "en"):
         drafted += draft_briefs(cfg.database_url, min_score=DEMO_BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir,
-                                call_ids=chosen, limit=DEMO_BRIEF_COUNT)
-    how = f"best match score ≥ {DEMO_BRIEF_MIN_SCORE:g}" if matched else "open calls for municipalities (no matches yet)"
-    yield f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for {len({d.call_id for d in drafted})} calls, {how} -> {out_dir}"
-
-
-def _open_calls_for_municipalities(session: Session, today: dt.date) -> list[str]:
-    calls = []
-    for call in session.scalars(select(Call).where(Call.withdrawn.is_not(True))):
-        deadline = next_deadline(sorted(dt.date.fromisoformat(d) for d in call.deadlines or []), today)
-        is_open = (deadline is not None and deadline >= today) or (deadline is None and call.until_funds_spent)
-        if is_open and "municipality" in (call.applicant_types or []):
-            calls.append((deadline or dt.date.max, call.id))
-    return [call_id for _, call_id in sorted(calls)]
+                                limit=DEMO_BRIEF_COUNT)
+    calls = len({d.call_id for d in drafted})
+    yield (f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for the {calls} best calls "
+           f"(match score ≥ {DEMO_BRIEF_MIN_SCORE:g}) -> {out_dir}")

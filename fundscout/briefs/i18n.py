@@ -6,9 +6,6 @@ import datetime as dt
 
 LANGS = ("sl", "en")
 
-# The six smart-city domains are the focus areas of this S4 area (DESIGN.md, "Domain codes").
-S4_AREA = {"sl": "Pametna mesta in skupnosti (S4.1.1)", "en": "Smart cities and communities (S4.1.1)"}
-
 TEXT: dict[str, dict[str, str]] = {
     "sl": {
         "brief": "Osnutek projektne zamisli",
@@ -23,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Povzetek",
         "why_fits": "Zakaj ustreza Kranju",
         "domain": "Področje", "fit": "Ujemanje", "evidence": "Dokaz",
-        "s4_area": "Področje S4",
+        "s4_area": "Področja S4", "role_lead": "prijavitelj", "role_partner": "partner",
         "no_domains": "Razpis ni uvrščen v nobeno od šestih področij pametnega mesta.",
         "consortium": "Predlagani konzorcij",
         "partner": "Partner", "role": "Vloga", "domains": "Področja", "reason": "Zakaj",
@@ -74,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "why_fits": "Why it fits Kranj",
         "domain": "Domain", "fit": "Fit", "evidence": "Evidence",
-        "s4_area": "S4 area",
+        "s4_area": "S4 areas", "role_lead": "lead applicant", "role_partner": "partner",
         "no_domains": "The call is not classified in any of the six smart-city domains.",
         "consortium": "Proposed consortium",
         "partner": "Partner", "role": "Role", "domains": "Domains", "reason": "Why",

@@ -158,7 +158,7 @@ def render_docx(context: dict[str, Any], path: Path) -> Path:
         document.add_paragraph(_docx_text(f"{t['summary']}: {call['summary']}"))
 
     document.add_heading(t["why_fits"], level=2)
-    document.add_paragraph(_docx_text(f"{t['s4_area']}: {context['s4_area']}"))
+    document.add_paragraph(_docx_text(f"{t['s4_area']}: {'; '.join(context['s4_areas']) or t['no_data']}"))
     if context["domains"]:
         _table(document, [t["domain"], t["fit"], t["evidence"]],
                [[d["label"], d["score"] or t["no_data"], d["evidence"] or t["no_data"]] for d in context["domains"]])

@@ -14,6 +14,7 @@ import secrets
 import time
 from collections import defaultdict, deque
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from fundscout.briefs.context import next_deadline
 from fundscout.briefs.render import markdown_to_html
-from fundscout.config import TEMPLATES_DIR
+from fundscout.config import TEMPLATES_DIR, settings
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Call, CallDomain, Comment, User
 from fundscout.fields import DOMAINS, FIELDS_BY_NAME, vocabulary_label
@@ -116,6 +117,8 @@ def create_app(database_url: str) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="fundscout_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict")
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR / "review"))  # autoescapes .html
+    zone = settings().timezone
+    templates.env.filters["local"] = lambda at: _local_time(at, zone)
     limiter = LoginLimiter()
     app.state.login_limiter = limiter
 
@@ -281,6 +284,12 @@ def create_app(database_url: str) -> FastAPI:
         return page(request, "audit.html", user=user, history=entries, action_labels=ACTION_LABELS[_lang(request)])
 
     return app
+
+
+def _local_time(at: dt.datetime, zone: ZoneInfo) -> str:
+    """A stored UTC time (SQLite returns it naive) as local wall-clock time."""
+    aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _show_value(value: Any) -> str:

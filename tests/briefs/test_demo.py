@@ -18,7 +18,7 @@ def test_demo_writes_briefs_for_sample_calls(tmp_path: Path) -> None:
     files = sorted(p.name for p in out.iterdir())
     calls = {name.split(".")[0] for name in files}
     assert calls and len(files) == len(calls) * 6  # sl and en, each .md/.html/.docx
-    assert f"for {len(calls)} calls" in briefs_line
+    assert f"for the {len(calls)} best calls" in briefs_line
     for name in files:
         if name.endswith(".docx"):
             assert docx.Document(str(out / name)).paragraphs[0].text

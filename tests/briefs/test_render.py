@@ -42,9 +42,10 @@ def test_markdown_brief_has_every_section_in_the_language(db_url: str, lang: str
     # Facts link to their source page, with the snippet they were read from.
     assert "[vir](<https://razpisi.example.si/razpis/digital>): „Skupna višina sredstev je" in markdown \
         or "[source](<https://razpisi.example.si/razpis/digital>): „Skupna višina sredstev je" in markdown
-    # Lead (the municipality) first, then the best-matching eligible firm; the ineligible firm is out.
+    # The matcher's consortium: Kranj leads, the firm adding a missing domain follows.
     assert markdown.index("Mestna občina Kranj") < markdown.index("Podatkovni most d.o.o.")
-    assert "Kolo in pot" not in markdown
+    assert "e-storitve ×2; odprti podatki" in markdown
+    assert "S4.1.1" in markdown
 
 
 def test_budget_sketch_splits_the_assumed_project(db_url: str) -> None:

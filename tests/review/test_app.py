@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls
+from brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from fundscout.briefs import draft_briefs
 from fundscout.cli import app as cli
 from fundscout.db import session_scope
@@ -172,3 +172,16 @@ def test_user_add_hashes_the_password(fundscout_env: str, monkeypatch) -> None:
     monkeypatch.setenv("FUNDSCOUT_USER_PASSWORD", "kratko")
     result = runner.invoke(cli, ["user", "add", "jana"])
     assert result.exit_code == 2 and "at least 10 characters" in result.output
+
+
+def test_hostile_call_text_is_inert_on_the_pages(reviewer: TestClient, db_url: str, tmp_path) -> None:
+    hostile = {**DIGITAL_CALL, "id": "test-hostile-page",
+               "title": "<script>alert(1)</script>{{ 7*7 }}", "summary": "<img src=x onerror=alert(2)>"}
+    seed_store(db_url, hostile)
+    drafted = draft_briefs(db_url, min_score=0, lang="sl", out_dir=tmp_path / "h", call_ids=[hostile["id"]],
+                           today=TODAY)
+    brief_id = next(d.brief_id for d in drafted if d.call_id == hostile["id"])
+    for path in ("/", f"/briefs/{brief_id}"):
+        text = reviewer.get(path).text
+        assert "<script>" not in text and "<img" not in text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in text, path
