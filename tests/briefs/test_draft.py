@@ -29,6 +29,9 @@ def test_only_calls_above_the_threshold_get_briefs(db_url: str, tmp_path: Path) 
     drafted = draft_briefs(db_url, min_score=50, lang="sl", out_dir=tmp_path, today=TODAY)
     assert [(d.call_id, d.outcome) for d in drafted] == [(DIGITAL_CALL["id"], "unchanged"),
                                                          (MOBILITY_CALL["id"], "created")]
+    # Domain fit: digital 0.9, mobility 0.8.
+    assert [d.call_id for d in draft_briefs(db_url, min_score=50, min_fit=0.85, lang="sl", out_dir=tmp_path,
+                                            today=TODAY)] == [DIGITAL_CALL["id"]]
     briefs = stored_briefs(db_url)
     assert [(b.call_id, b.lang, b.status, b.score) for b in briefs] == [
         (DIGITAL_CALL["id"], "sl", "draft", 85.0), (MOBILITY_CALL["id"], "sl", "draft", 55.0)]
