@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import html
+import random
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +15,8 @@ from jinja2 import UndefinedError
 
 from brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
 from fundscout.briefs.context import build_context
-from fundscout.briefs.render import markdown_escape, render_docx, render_html, render_markdown
+from fundscout.briefs.render import (markdown_escape, markdown_to_html, render_docx, render_html,
+                                     render_markdown)
 from fundscout.db import session_scope
 
 
@@ -156,3 +160,16 @@ def test_markdown_escape_neutralises_block_and_inline_syntax() -> None:
     assert markdown_escape("12. točka") == "12\\. točka"
     assert markdown_escape("a\n\n# b | c") == "a \\# b \\| c"
     assert markdown_escape("[x](y)") == "\\[x\\]\\(y\\)"
+
+
+def test_escaped_text_renders_back_to_exactly_itself() -> None:
+    """Any mix of Markdown/HTML syntax comes out of the HTML renderer as the same visible text."""
+    pieces = list("ab1 9.-+=>#*_`[]()<>!|~&\\{}:;\"'/") + [
+        "javascript:", "http://x.example", "&amp;", "&#60;", "1.", "---", "***", "<script>", "{{", "}}"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = " ".join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))).split())
+        if not text:
+            continue
+        rendered = re.fullmatch(r"<p>(.*)</p>", markdown_to_html(markdown_escape(text)).strip(), re.S)
+        assert rendered and html.unescape(rendered[1]) == text, text
