@@ -27,7 +27,7 @@ ASSUMED_PROJECT_EUR = 500_000.0
 # a "more developed" region in 2021–2027). Funds paid directly by the Commission have no national share.
 EU_SHARE_BY_FUND = {"HORIZON": 1.0, "LIFE": 1.0, "CF": 0.85, "INTERREG": 0.80}
 EU_SHARE_BY_PERIOD = {"2021-2027": 0.40, "2014-2020": 0.80, "2007-2013": 0.85}
-# Working days the group needs before a deadline, counted back from it.
+# Calendar days before the deadline by which each step of the application is due.
 TIMELINE_STEPS = (("step_letters", 35), ("step_draft", 21), ("step_review", 7), ("step_submit", 0))
 MIN_DAYS_TO_PREPARE = 30
 
