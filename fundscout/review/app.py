@@ -13,6 +13,7 @@ import os
 import secrets
 import time
 from collections import defaultdict, deque
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
-from fundscout.briefs.context import next_deadline
-from fundscout.briefs.render import markdown_to_html
+from fundscout.briefs.context import build_context, next_deadline
+from fundscout.briefs.draft import brief_path
+from fundscout.briefs.render import docx_bytes, markdown_to_html
 from fundscout.config import TEMPLATES_DIR, settings
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Call, CallDomain, Comment, User
@@ -34,6 +36,7 @@ from fundscout.review.users import authenticate
 from fundscout.review.workflow import (STATUSES, TRANSITIONS, ReviewError, add_comment, audit,
                                        change_status, changes_since_review, needs_rereview)
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SESSION_HOURS = 8
 LOGIN_WINDOW_SECONDS = 300
 LOGIN_MAX_FAILURES = 5
@@ -274,6 +277,19 @@ def create_app(database_url: str) -> FastAPI:
     async def brief_comment(request: Request, brief_id: int) -> Response:
         return await act_on_brief(request, brief_id, lambda session, brief, user, form: add_comment(
             session, brief, user, form.get("body", "")))
+
+    @app.get("/briefs/{brief_id}/brief.docx", name="brief_docx")
+    async def brief_docx(request: Request, brief_id: int) -> Response:
+        """The brief as a Word document, built from the call as it is now."""
+        with session_scope(database_url) as session:
+            user = _user(session, request)
+            brief = session.get(Brief, brief_id)
+            if brief is None:
+                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            content = docx_bytes(build_context(session, brief.call_id, brief.lang))
+        filename = brief_path(Path("."), brief.call_id, brief.lang, "docx").name
+        return Response(content, media_type=DOCX_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @app.get("/audit", response_class=HTMLResponse, name="audit_log")
     async def audit_log(request: Request) -> HTMLResponse:

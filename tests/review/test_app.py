@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -17,7 +20,7 @@ from review_helpers import PASSWORD, USERNAME, csrf_of, log_in
 
 def test_anonymous_requests_are_refused(client: TestClient, review_store: dict[str, int]) -> None:
     brief_id = review_store[DIGITAL_CALL["id"]]
-    for path in ("/", f"/briefs/{brief_id}", "/audit"):
+    for path in ("/", f"/briefs/{brief_id}", f"/briefs/{brief_id}/brief.docx", "/audit"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].endswith("/login"), path
     token = csrf_of(client.get("/login").text)  # even with a valid CSRF token
@@ -185,3 +188,13 @@ def test_hostile_call_text_is_inert_on_the_pages(reviewer: TestClient, db_url: s
         text = reviewer.get(path).text
         assert "<script>" not in text and "<img" not in text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in text, path
+
+
+def test_brief_downloads_as_a_word_document(reviewer: TestClient, review_store: dict[str, int]) -> None:
+    brief_id = review_store[DIGITAL_CALL["id"]]
+    assert f'href="http://testserver/briefs/{brief_id}/brief.docx"' in reviewer.get(f"/briefs/{brief_id}").text
+    response = reviewer.get(f"/briefs/{brief_id}/brief.docx")
+    assert response.status_code == 200
+    assert 'filename="test-2026-digital.sl.docx"' in response.headers["content-disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text == f"Osnutek projektne zamisli: {DIGITAL_CALL['title']}"
