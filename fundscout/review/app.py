@@ -48,6 +48,10 @@ class NotLoggedIn(Exception):
     pass
 
 
+class BriefNotFound(Exception):
+    pass
+
+
 class LoginLimiter:
     """Failed logins per (client address, username) in a sliding window, in this process."""
 
@@ -108,6 +112,13 @@ def _user(session: Session, request: Request) -> User:
     return user
 
 
+def _brief(session: Session, brief_id: int) -> Brief:
+    brief = session.get(Brief, brief_id)
+    if brief is None:
+        raise BriefNotFound
+    return brief
+
+
 def _brief_domains(session: Session, call: Call) -> list[str]:
     classified = list(session.scalars(select(CallDomain.domain).where(CallDomain.call_id == call.id)))
     return classified or list(call.domains or [])
@@ -139,6 +150,10 @@ def create_app(database_url: str) -> FastAPI:
         if request.method == "GET":
             return RedirectResponse(request.url_for("login_form"), status_code=303)
         return HTMLResponse("login required", status_code=401)
+
+    @app.exception_handler(BriefNotFound)
+    async def not_found(request: Request, _exc: BriefNotFound) -> Response:
+        return page(request, "message.html", 404, user=None, message=PAGES[_lang(request)]["not_found"])
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         lang = _lang(request)
@@ -243,9 +258,7 @@ def create_app(database_url: str) -> FastAPI:
     async def brief_detail(request: Request, brief_id: int) -> HTMLResponse:
         with session_scope(database_url) as session:
             user = _user(session, request)
-            brief = session.get(Brief, brief_id)
-            if brief is None:
-                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            brief = _brief(session, brief_id)
             return brief_page(request, session, user, brief)
 
     async def act_on_brief(request: Request, brief_id: int, action: Any) -> Response:
@@ -257,9 +270,7 @@ def create_app(database_url: str) -> FastAPI:
             form, form_error = None, _message(request, exc)
         with session_scope(database_url) as session:
             user = _user(session, request)
-            brief = session.get(Brief, brief_id)
-            if brief is None:
-                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            brief = _brief(session, brief_id)
             if form is None:
                 return brief_page(request, session, user, brief, error=form_error, status_code=403)
             try:  # the workflow validates before it writes, so a refusal leaves nothing behind
@@ -283,9 +294,7 @@ def create_app(database_url: str) -> FastAPI:
         """The brief as a Word document, built from the call as it is now."""
         with session_scope(database_url) as session:
             user = _user(session, request)
-            brief = session.get(Brief, brief_id)
-            if brief is None:
-                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            brief = _brief(session, brief_id)
             content = docx_bytes(build_context(session, brief.call_id, brief.lang))
         filename = brief_path(Path("."), brief.call_id, brief.lang, "docx").name
         return Response(content, media_type=DOCX_TYPE,

@@ -198,3 +198,8 @@ def test_brief_downloads_as_a_word_document(reviewer: TestClient, review_store: 
     assert 'filename="test-2026-digital.sl.docx"' in response.headers["content-disposition"]
     document = docx.Document(io.BytesIO(response.content))
     assert document.paragraphs[0].text == f"Osnutek projektne zamisli: {DIGITAL_CALL['title']}"
+    for path in ("/briefs/999999", "/briefs/999999/brief.docx"):
+        missing = reviewer.get(path)
+        assert missing.status_code == 404 and "Osnutka ni." in missing.text
+    token = csrf_of(reviewer.get(f"/briefs/{brief_id}").text)
+    assert reviewer.post("/briefs/999999/comments", data={"csrf_token": token, "body": "x"}).status_code == 404
