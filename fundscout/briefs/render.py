@@ -197,7 +197,8 @@ def docx_document(context: dict[str, Any]) -> Any:
         document.add_paragraph(t["budget_unknown"])
 
     timeline = context["timeline"]
-    document.add_heading(t["timeline"].format(deadline=timeline["deadline"] if timeline else "—"), level=2)
+    document.add_heading(t["timeline"].format(deadline=timeline["deadline"]) if timeline else t["timeline_title"],
+                         level=2)
     if timeline:
         _table(document, [t["step"], t["due"]],
                [[s["label"], s["due"] + (f" ({t['late']})" if s["late"] else "")] for s in timeline["steps"]])

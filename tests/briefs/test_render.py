@@ -70,6 +70,7 @@ def test_call_without_rate_or_deadline_says_so(db_url: str) -> None:
     assert context["budget"] is None and context["timeline"] is None
     markdown = render_markdown(context)
     assert "no budget can be sketched" in markdown
+    assert "## Timeline\n\nThe call has no known deadline" in markdown
     assert "The submission deadline is not known." in markdown
     assert "Municipalities may not apply" in markdown
     assert "Municipalities may apply: **no**" in markdown
