@@ -6,10 +6,14 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 
+from sqlalchemy import func, select
+
 from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
+from fundscout.db.models import CallDomain, Match
 from fundscout.load import import_calls_file, load_firms
 from matching.firms import read_firms_csv
+from matching.pipeline import match_store
 
 SAMPLE_DIR = DATA_DIR / "sample"
 
@@ -33,3 +37,10 @@ def run_demo(cfg: Settings) -> Iterator[str]:
     with session_scope(demo_cfg.database_url) as session:
         firms = load_firms(session, firms_file.firms)
     yield f"  firms:  {firms}"
+
+    report = match_store(demo_cfg.database_url)
+    yield f"  match:  {report}"
+    with session_scope(demo_cfg.database_url) as session:
+        eligible = session.scalar(select(func.count()).select_from(Match).where(Match.eligible.is_(True)))
+        labelled = session.scalar(select(func.count(func.distinct(CallDomain.call_id))))
+    yield f"          {labelled} calls with a domain, {eligible} eligible firm-call pairs"
