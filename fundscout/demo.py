@@ -6,12 +6,12 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fundscout.briefs import draft_briefs
 from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
-from fundscout.db.models import Match
+from fundscout.db.models import CallDomain, Match
 from fundscout.load import import_calls_file, load_firms
 from matching.firms import read_firms_csv
 from matching.pipeline import match_store
@@ -41,15 +41,18 @@ def run_demo(cfg: Settings) -> Iterator[str]:
         firms = load_firms(session, firms_file.firms)
     yield f"  firms:  {firms}"
 
+    report = match_store(demo_cfg.database_url)
+    yield f"  match:  {report}"
+    with session_scope(demo_cfg.database_url) as session:
+        eligible = session.scalar(select(func.count()).select_from(Match).where(Match.eligible.is_(True)))
+        labelled = session.scalar(select(func.count(func.distinct(CallDomain.call_id))))
+    yield f"          {labelled} calls with a domain, {eligible} eligible firm-call pairs"
+
     yield from _briefs_stage(demo_cfg)
 
 
 def _briefs_stage(cfg: Settings) -> Iterator[str]:
-    """Briefs for the best sample calls, in Slovenian and English (matching first if it has not run)."""
-    with session_scope(cfg.database_url) as session:
-        matched = session.scalar(select(Match.call_id).limit(1)) is not None
-    if not matched:
-        yield f"  match:  {match_store(cfg.database_url)}"
+    """Briefs for the best sample calls, in Slovenian and English."""
     out_dir = cfg.home / "briefs"
     drafted = []
     for lang in ("sl", "en"):

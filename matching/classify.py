@@ -22,6 +22,7 @@ LEAD_CHARS = 400  # without a title, the opening of a notice stands in for it
 REPEAT_BONUS, MAX_REPEATS = 0.3, 3
 MIN_SCORE = 1.5  # e.g. one strong term in the title, or two in the body
 MIN_SHARE = 0.3  # of the best domain's score, so a passing mention does not become a label
+PROFILE_MIN_SCORE = 1.0  # a firm profile is a few lines: one strong term there is already a statement
 
 
 @dataclass

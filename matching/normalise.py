@@ -48,7 +48,12 @@ def token_key(token: str, lang: str = "sl") -> str:
         return "-".join([*prefix, token_key(head, lang)]) if head else token
     if token.isdigit() or len(token) < 3:
         return token
-    return stem(simplemma.lemmatize(token, lang=lang))
+    lemma = simplemma.lemmatize(token, lang=lang)
+    if lang == "sl" and lemma.endswith(("ti", "či")) and not token.endswith(("ti", "či")):
+        # Read an ambiguous form as a noun ("postaja" is a station far more often than "becomes"):
+        # calls and firm profiles speak in nouns.
+        lemma = token
+    return stem(lemma)
 
 
 _SL_MARKERS = frozenset("in za je na ki se so ter pri od do iz bo ali kot tudi ob po".split())

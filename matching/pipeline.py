@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.classify import analyse, classify_secondary, classify_text, score_concepts
+from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.eligibility import CallTerms, FirmClass, assess, call_status
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
@@ -50,7 +50,8 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     place = find_municipality(municipality)
     title = "; ".join(interests or [])
     analysis = analyse(title, description or "")
-    declared = sorted(label.domain for label in classify_text(title, description, analysis=analysis))
+    declared = sorted(label.domain for label in
+                      classify_text(title, description, min_score=PROFILE_MIN_SCORE, analysis=analysis))
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
     audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
     return FirmEntry(

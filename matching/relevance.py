@@ -40,7 +40,8 @@ from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
-FACTOR = {True: 1.0, None: 0.8, False: 0.35}
+FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
+UNKNOWN_AUDIENCE = 0.5
 EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
@@ -169,6 +170,8 @@ def call_audience(applicant_types: Sequence[str], wording: dict[str, float]) -> 
     if explicit:  # the wording still tells whether an SME call is for start-ups
         return {**{code: 1.0 for code in explicit if code in AUDIENCE_CODES},
                 **({"startup": wording["startup"]} if "startup" in wording else {})}
+    if not wording:  # a call that does not say whom it addresses is not thereby for nobody
+        return {code: UNKNOWN_AUDIENCE for code in AUDIENCE_CODES if code != "startup"}
     return dict(wording)
 
 
