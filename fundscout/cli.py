@@ -100,15 +100,56 @@ def extract(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id,
 
 
 @app.command()
-def classify(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+def classify(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+             output: Annotated[Path, typer.Option("--output", help="JSONL: id, domains, evidence.")]) -> None:
     """Notice text -> smart-city domains with evidence (no database)."""
-    _not_built("classify")
+    from fundscout.load import InputError
+    from matching.pipeline import classify_file
+
+    try:
+        count = classify_file(input, output)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{input}: {count} notices classified -> {output}")
 
 
 @app.command()
-def match() -> None:
-    """Match calls to firms: eligibility and relevance with reasons."""
-    _not_built("match")
+def match(
+    input: Annotated[Path | None, typer.Option("--input", help="JSONL notices {id, url, text}; without it, the store.")] = None,
+    firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (file mode).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="JSONL of matches (file mode).")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Keep the best K calls per firm.")] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed", help="Treat closed calls as open.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: sl or en.")] = "sl",
+) -> None:
+    """Match calls to firms: eligibility and relevance, kept apart, each with reasons."""
+    from fundscout.load import InputError
+
+    if lang not in ("sl", "en"):
+        typer.echo(f"error: --lang must be sl or en, got {lang!r}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if input is None and firms is None and output is None:
+        from fundscout.db import upgrade
+        from matching.pipeline import match_store
+
+        cfg = settings()
+        upgrade(cfg.database_url)
+        typer.echo(f"store: {match_store(cfg.database_url, lang=lang, include_closed=include_closed)}")
+        return
+    if input is None or firms is None or output is None:
+        typer.echo("error: file mode needs --input, --firms and --output together "
+                   "(or none of them to match the store)", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    from matching.pipeline import match_file
+
+    try:
+        summary = match_file(input, firms, output, top=top, include_closed=include_closed, lang=lang)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{summary['calls']} calls x {summary['firms']} firms: {summary['rows']} matches -> {output}")
+    if summary["rejected"]:
+        for error in summary["rejected"][:MAX_ERROR_LINES]:
+            typer.echo(f"error: {error}", err=True)
 
 
 @app.command()
@@ -183,21 +224,89 @@ def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an un
 
 
 @app.command()
-def briefs() -> None:
-    """Draft project briefs for promising calls."""
-    _not_built("briefs")
+def briefs(
+    min_score: Annotated[float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")] = 60.0,
+    min_fit: Annotated[float, typer.Option(help="Lowest best smart-city domain score (0–1) of a promising call.")] = 0.0,
+    lang: Annotated[str, typer.Option(help="Language of the briefs: sl or en.")] = "sl",
+    out: Annotated[Path | None, typer.Option(help="Folder for the .md/.html/.docx files [default: $FUNDSCOUT_HOME/briefs].")] = None,
+    call: Annotated[list[str] | None, typer.Option("--call", help="Also draft a brief for this call id (repeatable).")] = None,
+) -> None:
+    """Draft project briefs for promising calls (stored for review and written as files)."""
+    from fundscout.briefs import draft_briefs
+    from fundscout.db import upgrade
+
+    if lang not in ("sl", "en"):
+        _fail_input([f"--lang: unknown language {lang!r}; use sl or en"])
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        drafted = draft_briefs(cfg.database_url, min_score=min_score, min_fit=min_fit, lang=lang,
+                               out_dir=out or cfg.home / "briefs", call_ids=call or [])
+    except LookupError as exc:
+        _fail_input([f"--call: {exc.args[0]}"])
+    for brief in drafted:
+        typer.echo(str(brief))
+    typer.echo(f"{len(drafted)} briefs drafted (min score {min_score:g}, language {lang})")
 
 
 @app.command()
-def serve() -> None:
-    """Run the review web app."""
-    _not_built("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the review web app (log in with a user from `fundscout user add`)."""
+    import uvicorn
+
+    from fundscout.db import upgrade
+    from fundscout.review.app import create_app
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    uvicorn.run(create_app(cfg.database_url), host=host, port=port)
+
+
+user_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    display_name: Annotated[str | None, typer.Option(help="Name shown in the app [default: USERNAME].")] = None,
+) -> None:
+    """Add a user, or set a new password for an existing one (password from FUNDSCOUT_USER_PASSWORD or a prompt)."""
+    import os
+
+    from fundscout.db import upgrade
+    from fundscout.review.users import UserError, add_user
+
+    password = os.environ.get("FUNDSCOUT_USER_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        created = add_user(cfg.database_url, username, password, display_name=display_name)
+    except UserError as exc:
+        _fail_input([str(exc)])
+    typer.echo(f"user {username!r} {'added' if created else 'updated'}")
 
 
 @app.command()
-def evaluate(split: Annotated[Path, typer.Option("--split")]) -> None:
-    """Quality report on a labelled split."""
-    _not_built("evaluate")
+def evaluate(split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")],
+             firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: ../firms.csv).")] = None) -> None:
+    """Quality report on a labelled split: extraction, domains and ranking, each beside its baseline."""
+    from fundscout.load import InputError
+    from matching.evaluate import evaluate_split, format_report
+
+    if not (split / "notices.jsonl").exists():
+        typer.echo(f"error: {split}: no notices.jsonl in this directory", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        report = evaluate_split(split, firms)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    for line in format_report(report):
+        typer.echo(line)
 
 
 @app.command()
