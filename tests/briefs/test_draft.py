@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
+from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from fundscout.briefs import draft_briefs
 from fundscout.cli import app
 from fundscout.db import session_scope

@@ -13,7 +13,7 @@ import docx
 import pytest
 from jinja2 import UndefinedError
 
-from brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
+from tests.brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
 from fundscout.briefs.context import build_context
 from fundscout.briefs.render import (markdown_escape, markdown_to_html, render_docx, render_html,
                                      render_markdown)

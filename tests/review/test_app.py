@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
+from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from fundscout.briefs import draft_briefs
 from fundscout.cli import app as cli
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Comment, Review, User
-from review_helpers import PASSWORD, USERNAME, csrf_of, log_in
+from tests.review_helpers import PASSWORD, USERNAME, csrf_of, log_in
 
 
 def test_anonymous_requests_are_refused(client: TestClient, review_store: dict[str, int]) -> None:

@@ -10,9 +10,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Page, expect, sync_playwright
 
-from brief_seed import DIGITAL_CALL
+from tests.brief_seed import DIGITAL_CALL
 from fundscout.review.app import create_app
-from review_helpers import PASSWORD, USERNAME
+from tests.review_helpers import PASSWORD, USERNAME
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -100,12 +100,6 @@ def test_unknown_firm_column_exits_2(fundscout_env, tmp_path):
     assert f"{path}: row 1, field 'e_mail': unknown column" in result.stderr
 
 
-def test_stages_not_built_say_so(fundscout_env):
-    result = runner.invoke(app, ["serve"])
-    assert result.exit_code == 3
-    assert "not built yet" in result.stderr
-
-
 def test_demo_loads_the_bundled_sample(tmp_path, monkeypatch):
     monkeypatch.setenv("FUNDSCOUT_HOME", str(tmp_path))
     result = runner.invoke(app, ["demo"])
