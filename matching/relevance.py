@@ -242,10 +242,8 @@ class TextSpace:
             self.firm_reduced = np.asarray(self.firms @ basis, np.float32)
 
     def block(self, start: int, stop: int) -> np.ndarray:
-        """Cosines of firms start:stop x all calls."""
-        if self.exact:
-            return (self.firms[start:stop] @ self.calls.T).toarray()
-        return self.firm_reduced[start:stop] @ self.call_reduced.T
+        """Exact cosines of firms start:stop x all calls (small call sets)."""
+        return (self.firms[start:stop] @ self.calls.T).toarray()
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
@@ -268,11 +266,15 @@ class Matcher:
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
         weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
         call_parts = [call_vectors(c) for c in calls]
-        self.call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)
-        ]).T.copy()  # features x calls
-        self.firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
-        lookup = np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
+        call_matrix = np.hstack([
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)])
+        firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
+        if not self.text.exact:  # one matrix product scores every part, text included
+            call_matrix = np.hstack([call_matrix, self.text.call_reduced])
+            firm_matrix = np.hstack([firm_matrix, (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+        self.call_matrix = np.ascontiguousarray(call_matrix.T)  # features x calls
+        self.firm_matrix = np.ascontiguousarray(firm_matrix, np.float32)
+        lookup = 100 * np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
         self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
         self.class_index = class_index
 
@@ -282,11 +284,10 @@ class Matcher:
         step = max(1, CHUNK_PAIRS // n_calls)
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start:start + step] @ self.call_matrix
-            block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
-            np.minimum(block, 1.0, out=block)
-            np.maximum(block, 0.0, out=block)
+            if self.text.exact:
+                block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
+            np.clip(block, 0.0, 1.0, out=block)
             block *= self.factor[self.class_index[start:start + step]]
-            block *= 100.0
             yield start, block
 
     def top(self, k: int | None) -> Iterator[Ranked]:

@@ -105,9 +105,13 @@ def nace_divisions() -> dict[str, Division]:
                 for r in csv.DictReader(f)}
 
 
-@lru_cache(maxsize=10_000)
 def nace_domains(code: str) -> list[str]:
     """Domains an SKD code suggests: a taxonomy entry `62` or `32.5` matches codes it prefixes."""
+    return _nace_domains(code[:5])  # the taxonomy names divisions and classes, never subclasses
+
+
+@lru_cache(maxsize=4096)
+def _nace_domains(code: str) -> list[str]:
     return [d for d, concept in domains().items()
             if any(code == p or code.startswith(p + ("" if "." in p else ".")) for p in concept.nace)]
 
