@@ -123,8 +123,9 @@ def _hits_all(seq: list[str]) -> dict[str, list[tuple[str, Term]]]:
 
 
 def score_concepts(title: str, text: str, kind: str = "domains",
-                   analysis: Analysis | None = None) -> dict[str, tuple[float, list[dict], bool]]:
-    """Raw score, evidence and whether a strong term was seen, per concept of a taxonomy part."""
+                   analysis: Analysis | None = None) -> dict[str, tuple[float, dict[str, list], bool]]:
+    """Raw score, the terms seen ({text: [weight, zone weight, count, where]}) and whether one was
+    strong, per concept of a taxonomy part."""
     analysis = analysis or analyse(title, text)
     counts: dict[str, dict[str, list]] = defaultdict(dict)  # concept -> term text -> [weight, factor, count, where]
     for zone, (where, _, factor) in enumerate(analysis.zones):
@@ -136,18 +137,22 @@ def score_concepts(title: str, text: str, kind: str = "domains",
     out = {}
     for code, terms in counts.items():
         total = sum(w * f * (1 + REPEAT_BONUS * min(c - 1, MAX_REPEATS)) for w, f, c, _ in terms.values())
-        evidence = [{"term": t, "where": where, "count": c}
-                    for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
-        out[code] = (total, evidence, any(w >= STRONG for w, *_ in terms.values()))
+        out[code] = (total, terms, any(w >= STRONG for w, *_ in terms.values()))
     return out
 
 
-def _select(scored: dict[str, tuple[float, list[dict], bool]], min_score: float) -> list[DomainLabel]:
+def _evidence(terms: dict[str, list]) -> list[dict]:
+    """{term, where, count} of the terms behind a label, strongest first."""
+    return [{"term": t, "where": where, "count": c}
+            for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
+
+
+def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[DomainLabel]:
     if not scored:
         return []
     best = max(s for s, _, _ in scored.values())
-    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), ev) for code, (s, ev, strong) in scored.items()
-              if strong and s >= min_score and s >= MIN_SHARE * best]
+    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
+              for code, (s, terms, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best]
     return sorted(labels, key=lambda label: -label.score)
 
 

@@ -63,7 +63,7 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     )
 
 
-def _confidences(scored: dict[str, tuple[float, list, bool]]) -> dict[str, float]:
+def _confidences(scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float]:
     return {code: 1 - math.exp(-score / 2) for code, (score, _, _) in scored.items()}
 
 

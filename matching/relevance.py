@@ -236,10 +236,14 @@ class TextSpace:
         # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
         self.exact = len(call_docs) <= EXACT_CALLS
         if not self.exact:
-            _, _, vt = randomized_svd(self.calls, TEXT_DIMS, n_iter=3, random_state=0)
+            # Only features that both sides use can add to a firm-call cosine; the rest (already
+            # counted in the row norms) would only enlarge the decomposition.
+            shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
+            calls, firms = self.calls[:, shared], self.firms[:, shared]
+            _, _, vt = randomized_svd(calls, TEXT_DIMS, n_iter=2, random_state=0)
             basis = np.asarray(vt.T, np.float32)
-            self.call_reduced = np.asarray(self.calls @ basis, np.float32)
-            self.firm_reduced = np.asarray(self.firms @ basis, np.float32)
+            self.call_reduced = np.asarray(calls @ basis, np.float32)
+            self.firm_reduced = np.asarray(firms @ basis, np.float32)
 
     def block(self, start: int, stop: int) -> np.ndarray:
         """Exact cosines of firms start:stop x all calls (small call sets)."""
@@ -247,6 +251,37 @@ class TextSpace:
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
+
+
+def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of the k largest entries of each row, best first; exact.
+
+    A row's k-th largest value among a strided sample of its columns is a lower bound of its
+    k-th largest value overall, so only entries at or above it can be in the top k: one cheap
+    comparison pass leaves a few candidates per row, and only those are sorted."""
+    rows, n = block.shape
+    k = min(k, n)
+    stride = max(1, n // (100 * k))
+    sample = block[:, ::stride]
+    if stride == 1 or sample.shape[1] < k:
+        part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+    else:
+        bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+        hit_rows, hit_cols = np.nonzero(block >= bound[:, None])
+        counts = np.bincount(hit_rows, minlength=rows)
+        if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
+            part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+        else:
+            values = block[hit_rows, hit_cols]
+            order = np.lexsort((-values, hit_rows))
+            hit_rows, hit_cols = hit_rows[order], hit_cols[order]
+            first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            rank = np.arange(len(hit_rows)) - np.repeat(first, counts)
+            keep = rank < k
+            part = hit_cols[keep].reshape(rows, k)
+    values = np.take_along_axis(block, part, 1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return np.take_along_axis(part, order, 1), np.take_along_axis(values, order, 1)
 
 
 @dataclass
@@ -297,8 +332,7 @@ class Matcher:
             if k is None or k >= n:
                 order = np.argsort(-block, axis=1, kind="stable")
             else:
-                part = np.argpartition(-block, k - 1, axis=1)[:, :k]
-                order = np.take_along_axis(part, np.argsort(-np.take_along_axis(block, part, 1), 1), 1)
+                order, _ = top_k(block, k)
             for row in range(block.shape[0]):
                 for col in order[row]:
                     yield Ranked(start + row, int(col), float(block[row, col]))
