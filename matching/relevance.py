@@ -1,7 +1,8 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
 relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.3 text similarity)
-score     = 100 * relevance * eligibility factor
+score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
+            eligible: such a firm may still join as partner or supplier)
 
 Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
 against all calls by matrix products:
@@ -24,16 +25,16 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import randomized_svd
 
-from matching.eligibility import CallTerms, FirmClass
 from matching.classify import Analysis
+from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
@@ -41,7 +42,7 @@ W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
-UNKNOWN_AUDIENCE = 0.5
+UNKNOWN_AUDIENCE = 0.5  # audience of a call that names none
 EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
