@@ -68,11 +68,12 @@ class Analysis:
     found in each, reused by every taxonomy part and by the matcher's text features."""
 
     zones: list[tuple[str, list[str], float]]  # (where, keys with stopwords, weight)
+    lang: str = "sl"
     _hits: list[dict[str, list[tuple[str, Term]]]] | None = None
 
     def hits(self, zone: int, kind: str) -> list[tuple[str, Term]]:
         if self._hits is None:
-            self._hits = [_hits_all(seq) for _, seq, _ in self.zones]
+            self._hits = [_hits_all(seq, self.lang) for _, seq, _ in self.zones]
         return self._hits[zone].get(kind, [])
 
 
@@ -84,7 +85,7 @@ def analyse(title: str, text: str) -> Analysis:
     else:
         parts = [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
     return Analysis([(where, _blank_neutral(keys(part, lang, drop_stopwords=False)), weight)
-                     for where, part, weight in parts])
+                     for where, part, weight in parts], lang)
 
 
 @lru_cache(maxsize=1)
@@ -107,15 +108,17 @@ def _blank_neutral(seq: list[str]) -> list[str]:
     return out
 
 
-def _hits_all(seq: list[str]) -> dict[str, list[tuple[str, Term]]]:
-    """_hits for every taxonomy part in one pass: kind -> [(concept, term)]."""
+def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
+    """Every taxonomy term in a key sequence, for all parts in one pass: kind -> [(concept, term)].
+    Within a concept a longer phrase covers its parts; a term of the other language does not count."""
     index = _all_indexed()
     covered: dict[tuple[str, str], int] = defaultdict(int)
     found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     for i, key in enumerate(seq):
         for kind, code, term in index.get(key, ()):
             n = len(term.keys)
-            if i < covered[kind, code] or (n > 1 and tuple(seq[i:i + n]) != term.keys):
+            if i < covered[kind, code] or (term.lang and term.lang != lang) \
+                    or (n > 1 and tuple(seq[i:i + n]) != term.keys):
                 continue
             found[kind].append((code, term))
             covered[kind, code] = i + n
