@@ -139,7 +139,7 @@ def domain_vector(firm: FirmEntry) -> np.ndarray:
     return v
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def _code_vector(prefix: str) -> np.ndarray:
     """Domains and S4 areas of an SKD code, by its first five characters (the taxonomy's finest level)."""
     s4 = _s4_codes()
@@ -236,11 +236,13 @@ class TextSpace:
         # Up to EXACT_CALLS calls the cosines are computed exactly from the sparse rows; above,
         # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
         self.exact = len(call_docs) <= EXACT_CALLS
-        if not self.exact:
-            # Only features that both sides use can add to a firm-call cosine; the rest (already
-            # counted in the row norms) would only enlarge the decomposition.
-            shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
-            calls, firms = self.calls[:, shared], self.firms[:, shared]
+        # Only features that both sides use can add to a firm-call cosine; the rest (already
+        # counted in the row norms) would only enlarge the products.
+        shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
+        calls, firms = self.calls[:, shared], self.firms[:, shared]
+        if self.exact:
+            self.shared_calls_t, self.shared_firms = calls.T.tocsc(), firms
+        else:
             _, _, vt = randomized_svd(calls, TEXT_DIMS, n_iter=2, random_state=0)
             basis = np.asarray(vt.T, np.float32)
             self.call_reduced = np.asarray(calls @ basis, np.float32)
@@ -248,7 +250,7 @@ class TextSpace:
 
     def block(self, start: int, stop: int) -> np.ndarray:
         """Exact cosines of firms start:stop x all calls (small call sets)."""
-        return (self.firms[start:stop] @ self.calls.T).toarray()
+        return (self.shared_firms[start:stop] @ self.shared_calls_t).toarray()
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
