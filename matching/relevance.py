@@ -379,7 +379,7 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
         objectives = secondary("thematic_objectives")
         common = [t for t in _to_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
         if common:
-            names = "; ".join((objectives[t].sl if sl else objectives[t].en).lower() for t in common[:2])
+            names = "; ".join(objectives[t].sl if sl else objectives[t].en for t in common[:2])
             out.append(("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
                        + names)
     if parts["text"] >= 0.5 and not matched:
@@ -395,4 +395,4 @@ def _interest_in(interest: str, call_keys: set[str]) -> bool:
     if not wanted:
         return False
     found = sum(k in call_keys for k in wanted)
-    return found >= max(1, math.ceil(0.6 * len(wanted)))
+    return found >= max(1, math.ceil(0.75 * len(wanted)))  # "polnilnice za avtobuse" needs the buses too
