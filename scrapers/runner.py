@@ -188,12 +188,13 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
 
 
 def crawl(names: Sequence[str], *, database_url: str, offline: bool = False,
-          timeout: float = DEFAULT_TIMEOUT) -> list[RunOutcome]:
+          timeout: float = DEFAULT_TIMEOUT, home: Path | None = None) -> list[RunOutcome]:
     """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""
     outcomes = []
     for name in names or spider_names():
         try:
-            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout))
+            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout,
+                                       home=home))
         except CrawlFailed as exc:
             outcomes.append(exc.outcome)
     return outcomes
