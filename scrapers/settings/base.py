@@ -63,7 +63,8 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ("scrapers.monitors.CrawlMonitorSuite",)
 SPIDERMON_MIN_ITEMS = 1
 SPIDERMON_MAX_ERRORS = 0
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
-SPIDERMON_UNWANTED_HTTP_CODES = {500: 0, 502: 0, 503: 0, 504: 0}
+# Transient server errors that a retry recovered are tolerated up to this many per run.
+SPIDERMON_UNWANTED_HTTP_CODES_MAX_COUNT = 10
 SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
 SPIDERMON_FIELD_COVERAGE_RULES = {"dict/title": 1.0, "dict/url": 1.0}
