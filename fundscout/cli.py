@@ -119,9 +119,17 @@ def sources() -> None:
 
 
 @app.command()
-def extract(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+def extract(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+            output: Annotated[Path, typer.Option("--output", help="JSONL: id, the fields and evidence.")]) -> None:
     """Notice text -> normalised fields (no database)."""
-    _not_built("extract")
+    from fundscout.load import InputError
+    from scrapers.extract.cli import extract_file
+
+    try:
+        count = extract_file(input, output, progress=lambda line: typer.echo(line, err=True))
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{input}: {count} notices extracted -> {output}")
 
 
 @app.command()
