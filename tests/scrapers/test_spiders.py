@@ -58,7 +58,7 @@ EXPECTED_IDS = {
 
 def test_every_spider_has_fixtures_and_expectations() -> None:
     assert sorted(EXPECTED_IDS) == spider_names()
-    assert sorted(p.name for p in (Path(__file__).parents[1] / "fixtures").iterdir()) == spider_names()
+    assert all((Path(__file__).parents[1] / "fixtures" / name).is_dir() for name in spider_names())
 
 
 @pytest.mark.parametrize("spider", sorted(EXPECTED_IDS))
