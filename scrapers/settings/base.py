@@ -61,7 +61,6 @@ EXTENSIONS = {
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("scrapers.monitors.CrawlMonitorSuite",)
 SPIDERMON_MIN_ITEMS = 1
-SPIDERMON_MAX_ERRORS = 0
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
 # Transient server errors that a retry recovered are tolerated up to this many per run.
 SPIDERMON_UNWANTED_HTTP_CODES_MAX_COUNT = 10

@@ -86,15 +86,6 @@ def test_503_then_200_is_retried_and_loaded(store: str, tmp_path: Path) -> None:
     assert set(stored_calls(store)) == GOOD_IDS
 
 
-def test_503_forever_is_refused(store: str, tmp_path: Path) -> None:
-    before = stored_calls(store)
-    with fixture_site("gov_si", script={LISTING: [Fault(status=503)]}) as (origins, handler):
-        outcome = crawl("gov_si", store, tmp_path, origins)
-    assert handler.hits.count(LISTING) == 3  # the first try and two retries
-    assert outcome.summary["retries_given_up"] == 1
-    assert_refused(outcome, store, before, "no valid calls")
-
-
 def test_timeout_is_refused(store: str, tmp_path: Path) -> None:
     before = stored_calls(store)
     with fixture_site("gov_si", script={DETAIL: [Fault(delay=1.6)]}) as (origins, _):

@@ -24,9 +24,11 @@ def test_failed_run_keeps_last_good_data_and_says_why(db_url: str, tmp_path: Pat
     with fixture_site("gov_si") as (origins, _):
         good = crawl("gov_si", db_url, tmp_path, origins)
     before = stored_calls(db_url)
-    with fixture_site("gov_si", script={LISTING: [Fault(status=503)]}) as (origins, _):
-        bad = crawl("gov_si", db_url, tmp_path, origins)
+    with fixture_site("gov_si", script={LISTING: [Fault(status=503)]}) as (origins, handler):
+        bad = crawl("gov_si", db_url, tmp_path, origins)  # 503 for ever
+    assert handler.hits.count(LISTING) == 3  # the first try and two retries
     assert (good.verdict, bad.verdict) == ("loaded", "failed")
+    assert "no valid calls" in bad.reason
     assert stored_calls(db_url) == before and len(before) == 3
     with session_scope(db_url) as session:
         runs = session.scalars(select(ScrapeRun).order_by(ScrapeRun.id)).all()
