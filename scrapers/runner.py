@@ -180,7 +180,7 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
             return _load(database_url, run_id, run_dir, summary)  # type: ignore[arg-type]
         except InputError as exc:
             reason = "the feed failed validation: " + "; ".join(str(e) for e in exc.errors[:5])
-        except SQLAlchemyError as exc:  # the load rolled back whole; record why, keep the old data
+        except (SQLAlchemyError, ValueError) as exc:  # the load rolled back whole; say why, keep the old data
             reason = f"loading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
     _finish(database_url, run_id, verdict="failed", reason=reason, **counts)
     raise CrawlFailed(RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir,
