@@ -81,6 +81,8 @@ def gate(summary: dict[str, Any] | None, returncode: int) -> str | None:
         return (f"{summary['errors']} errors during the crawl "
                 f"({summary['layout_errors']} pages not recognised, "
                 f"{summary['retries_given_up']} requests given up after retries)")
+    if not summary["monitors"]:
+        return "the spidermon monitors did not run"
     failed = [m for m in summary["monitors"] if m["status"] not in ("OK", "SKIPPED")]
     if failed:
         return "monitor failed: " + "; ".join(f"{m['monitor']}: {m['reason']}" for m in failed)

@@ -104,8 +104,11 @@ def test_crawl_killed_mid_run_is_refused(store: str, tmp_path: Path) -> None:
     assert_refused(outcome, store, before, "'shutdown'")
 
 
-def test_a_crawl_that_left_no_summary_is_refused() -> None:
+def test_a_crawl_that_left_no_summary_or_no_monitor_results_is_refused() -> None:
     assert "no run summary" in gate(None, -9)
+    unmonitored = {"finish_reason": "finished", "items": 3, "invalid_items": 0, "errors": 0, "monitors": []}
+    assert "monitors did not run" in gate(unmonitored, 0)
+    assert gate({**unmonitored, "monitors": [{"monitor": "m", "status": "OK", "reason": ""}]}, 0) is None
 
 
 def test_wrong_declared_encoding_keeps_slovenian_letters(sqlite_url: str, tmp_path: Path) -> None:

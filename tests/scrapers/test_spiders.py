@@ -51,6 +51,7 @@ EXPECTED_IDS = {
     "evropska_sredstva": {"eusr-ucinkovita-raba-vode-v-industriji", "eusr-socialno-vkljucevanje-starejsih-2027"},
     "eko_sklad": {"eko-86fs-po26", "eko-77sub-obpr26"},
     "podjetniski_sklad": {"sps-39120", "sps-39241"},
+    "spirit": {"spirit-4871", "spirit-4902"},
     "eu_ft_portal": {"ft-horizon-cl6-2026-governance-01-04", "ft-horizon-cl6-2026-governance-01-05",
                      "ft-cef-t-2026-simobgen-urban"},
 }
@@ -160,3 +161,13 @@ def test_eu_ft_portal_api_quirks(crawled: dict[str, Crawled]) -> None:
     # totalResults promises 5 but page 3 repeats page 2: the spider stops there.
     assert result.first.summary["requests"] <= 4
     assert dt.date.fromisoformat(topic["published_on"]) == dt.date(2026, 5, 6)
+
+
+def test_spirit_follows_calls_only(crawled: dict[str, Crawled]) -> None:
+    items = crawled["spirit"].items
+    assert "spirit-4880" not in items  # the annual report in the same list is not a call
+    tourism = items["spirit-4871"]
+    assert tourism["url"] == "https://www.spiritslovenia.si/razpisi/4871-inovativnost-turizem-2026"
+    assert tourism["deadlines"] == ["2026-05-29"] and tourism["published_on"] == "2026-03-04"
+    assert tourism["budget_eur"] == 1_750_000 and tourism["funds"] == ["ERDF"]
+    assert crawled["spirit"].first.summary["requests"] == 4  # robots.txt, the list, two calls
