@@ -126,7 +126,7 @@ _DEADLINE_OPENER = re.compile(
     # "Rok:", "Rok prijave:", "Rok za oddajo vlog", "rok za vložitev predlogov" — not "rok za izvedbo projekta"
     r"\brok\w*\s*:|\brok\w*\s+(?:za\s+)?(?:oddaj|prijav|predlo|vlož|vlog|dostav|zbiranj|sprejem|pošiljanj)\w*"
     r"(?:\s+(?:projektn\w+|vlog|prijav|predlog|ponudb)\w*)*"
-    r"|\b(?:bo|je)\s+odprt\w*\s+do\b"
+    r"|\b(?:bo|je)\s+odprt\w*\s+(?:od|do)\b|\bopen\s+(?:until|till|from|between)\b"
     r"|\b(?:zbira\w*|sprejema\w*)\s+(?:\w+\s+){0,2}?vlog\w*"
     r"|\b(?:vlog|prijav|predlog|ponudb)\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti"
     r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
@@ -223,9 +223,9 @@ def find_deadlines(text: str) -> Deadlines:
 
 def _is_range_start(text: str, date: FoundDate) -> bool:
     """`od 10. 4. 2023 do 31. 12. 2023`: the first date opens the period, only the second ends it."""
-    before = text[max(0, date.start - 6):date.start].lower()
-    after = text[date.end:date.end + 6].lower()
-    return bool(re.search(r"\bod\s*$", before) and re.match(r"\s*(?:do|–|-)", after))
+    before = text[max(0, date.start - 9):date.start].lower()
+    after = text[date.end:date.end + 8].lower()
+    return bool(re.search(r"\b(?:od|from|between)\s*$", before) and re.match(r"\s*(?:do|to|and|until|–|-)", after))
 
 
 def _snippet(text: str, start: int, end: int) -> str:

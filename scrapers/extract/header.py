@@ -170,7 +170,8 @@ def find_publisher(text: str) -> Found | None:
     # 1. Labelled lines: "Razpisovalec: …", "Izvajalec razpisa je …", "1. Naziv in sedež …: …".
     for pattern in (_PUBLISHER_LABEL, _SECTION_BODY):
         for m in pattern.finditer(head):
-            name = normalise_body(re.split(r"\s+\(|\.\s|\s+objavlja", m["name"])[0])
+            raw = re.sub(r"^[^:,]{3,40}:\s*", "", m["name"])  # "uporabnik državnega proračuna: Republika …"
+            name = normalise_body(re.split(r"\s+\(|\.\s|\s+objavlja", raw)[0])
             if name and _BODY.match(name) and not re.search(r"\b[A-ZČŠŽ]{3,}\b", name.split()[-1]):
                 return Found(name, _clean(m.group(0)))
     # 2. "… <body>, <address> objavlja" (UL) or "Na podlagi … objavlja <body>, <address>".

@@ -35,6 +35,7 @@ _REGULATIONS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"\b2021/241\b", "2021-2027", ("RRF",)),
         (r"\b2021/695\b", "2021-2027", ("HORIZON",)),
         (r"\b2021/783\b", "2021-2027", ("LIFE",)),
+        (r"(?i:\bhorizon|\bobzorj\w+)\s+2020\b", "2014-2020", ()),
     )
 )
 
@@ -52,20 +53,25 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CF", r"\(KS\)|\bKS\s+(?:sredstv|sklad)", False),
         ("JTF", r"sklad\w* za pravičn\w+ prehod|just transition fund", True),
         ("JTF", r"\(SPP\)|\bJTF\b", False),
-        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014", True),
+        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014"
+                  r"|program\w* razvoja podeželja", True),
         ("EMFF", r"evropsk\w+ sklad\w* za pomorstvo|\bESPRA?\b|\bEMFA?F\b", True),
         ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*", True),
         ("RRF", r"načrt\w* za okrevanje in odpornost|mehanizm\w* za okrevanje in odpornost"
                 r"|sklad\w* za okrevanje in odpornost|recovery and resilience|nextgenerationeu|\bNOO\b|\bRRF\b", True),
         ("HORIZON", r"\bobzorj\w+ evrop\w*|\bhorizon europe\b|\bhorizon 2020\b|\bobzorje 2020\b|\bHORIZON-", True),
         ("LIFE", r"\bLIFE(?:\s+(?i:programm?e?|call)|\s+20\d\d|\d{2}\b|-)|\b(?i:program\w*) LIFE\b", False),
+        ("OTHER_EU", r"\bdigital\w* europ\w*|\bdigitaln\w+ evrop\w*|connecting europe facility|instrument\w* za povezovanje evrope"
+                     r"|\berasmus\+|creative europe|ustvarjaln\w+ evrop\w*|\bEU4Health|\bsingle market programme|\bInvestEU"
+                     r"|\binnovation fund\b|\binovacijsk\w+ sklad\w*|\bURBACT|european urban initiative"
+                     r"|evropsk\w+ pobud\w+ za mesta|\bCERV\b|\bAMIF\b|sklad\w* za azil", True),
     )
 )
 _GENERIC_EU = re.compile(
     r"sredst\w+ (?:evropsk\w+ unij\w*|EU)\b|evropsk\w+ sredst\w+|sofinan\w+ (?:s strani |iz sredstev )?(?:EU|evropsk\w+ unij\w*)"
     r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|(?-i:\bEKP\b)|izbor\w* operacij"
     r"|kohezijsk\w+ regij\w*|(?-i:\bKR[VZ]S\b|\bLAS\b|\bCLLD\b|\bCTN\b)|lokaln\w+ akcijsk\w+ skupin\w*"
-    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union",
+    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union|(?-i:\b[RE]SO\s?\d\.\d)",
     re.IGNORECASE,
 )
 # Text that names funds without meaning that they pay for this call.
@@ -193,8 +199,8 @@ def _choose_period(periods: list[tuple[int, str]], funds: dict[str, int], year: 
     if periods:
         # The latest period named wins: 2021–2027 calls often also cite 2014–2020 acts.
         return max(p for _, p in periods)
-    if set(funds) & {"RRF", "HORIZON", "JTF", "ESF+"}:
-        return "2021-2027"
+    if set(funds) & {"RRF", "JTF", "ESF+"} or (set(funds) & {"HORIZON", "OTHER_EU", "LIFE"} and year is None):
+        return "2021-2027"  # funds of 2021–2027 only, or programmes most likely current
     if year is None:
         return None
     # Without an explicit period: calls of a programme period are published from about two

@@ -99,3 +99,9 @@ def test_sentences_about_submitting_applications():
     assert deadlines("Vloge se lahko oddajo od dneva objave do porabe sredstev, najpozneje do 31. 12. 2026.") == [
         D(2026, 12, 31)]
     assert deadlines("The call opens on 13 May 2025 and closes on 10 July 2025 at 13:00 CET.") == [D(2025, 7, 10)]
+
+
+def test_open_from_to():
+    assert deadlines("Javni razpis je odprt od 1. 3. 2025 do 30. 4. 2025.") == [D(2025, 4, 30)]
+    assert deadlines("The call is open from 15 November 2025 to 23 February 2026.") == [D(2026, 2, 23)]
+    assert deadlines("The call will remain open until 21 November 2025, 14:00 CET.") == [D(2025, 11, 21)]

@@ -42,3 +42,15 @@ def test_extraction_scores_agree_with_the_shared_scorer(scored):
     assert ours == {f: v for f, v in scored["accuracy"].items() if v is not None}
     baseline = baseline_scores(rows)
     assert baseline["deadlines"] < ours["deadlines"] and baseline["eu_funded"] < ours["eu_funded"]
+
+
+def test_every_dev_notice_gives_a_valid_record():
+    from fundscout.records import CallRecord
+    from scrapers.extract import extract_notice
+
+    for line in (SPLIT / "notices.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        found = extract_notice(row["text"], row["url"])
+        fields = {"title": "?", **found.record_fields()}
+        CallRecord.model_validate({"id": "dev-1", "url": row["url"], "source": "test", **fields,
+                                   "evidence": found.evidence})

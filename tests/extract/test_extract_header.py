@@ -141,3 +141,11 @@ def test_news_headline_gives_way_to_the_reported_call():
 def test_eu_portal_topic_heading():
     text = "HORIZON-CL5-2025-D3-01-07: Digital twins for district heating\nDeadline: 16 September 2025\n"
     assert find_title(text).value == "HORIZON-CL5-2025-D3-01-07: Digital twins for district heating"
+
+
+def test_publisher_from_numbered_sections():
+    text = ("2. Ime oziroma naziv in sedež uporabnika proračuna, ki dodeljuje sredstva: uporabnik državnega "
+            "proračuna: Republika Slovenija, Ministrstvo za gospodarski razvoj in tehnologijo, Kotnikova ulica 5.")
+    assert find_publisher(text).value == "Ministrstvo za gospodarski razvoj in tehnologijo"
+    text = "1. Ime in sedež organa, ki dodeljuje sredstva: Urad Vlade RS za komuniciranje, Gregorčičeva ulica 25"
+    assert find_publisher(text).value == "Urad Vlade RS za komuniciranje"

@@ -83,3 +83,15 @@ def test_other_programmes():
 def test_eu_money_without_a_named_fund_or_period_uses_the_year():
     found = find_funding("Projekti bodo sofinancirani s sredstvi Evropske unije in Republike Slovenije.", 2009)
     assert (found.programme_period, found.eu_funded, found.funds) == ("2007-2013", True, None)
+
+
+def test_rural_development_programme_and_2021_2027_specific_objectives():
+    text = "ukrep podpore iz Programa razvoja podeželja Republike Slovenije za obdobje 2014–2020"
+    assert facts(text) == ("2014-2020", True, ["EAFRD"])
+    assert facts("v okviru specifičnega cilja RSO2.1 za energetsko učinkovitost", 2024) == ("2021-2027", True, None)
+
+
+def test_other_eu_programmes_and_horizon_2020():
+    assert facts("Poziv programa Digitalna Evropa za evropska digitalna inovacijska središča", 2023) == (
+        "2021-2027", True, ["OTHER_EU"])
+    assert facts("projekt, financiran iz programa Obzorje 2020", 2018) == ("2014-2020", True, ["HORIZON"])
