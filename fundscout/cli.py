@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -17,7 +18,6 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
-EXIT_NOT_BUILT = 3
 MAX_ERROR_LINES = 50
 
 
@@ -27,11 +27,6 @@ def _fail_input(errors: list) -> NoReturn:
     if len(errors) > MAX_ERROR_LINES:
         typer.echo(f"error: … and {len(errors) - MAX_ERROR_LINES} more problems", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _not_built(stage: str) -> NoReturn:
-    typer.echo(f"fundscout {stage}: this stage is not built yet; see the project's open issues.", err=True)
-    raise typer.Exit(EXIT_NOT_BUILT)
 
 
 @app.command()
@@ -78,11 +73,47 @@ def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see RE
         _fail_input(report.rejected)
 
 
+EXIT_CRAWL_FAILED = 1
+
+
 @app.command()
-def crawl(spiders: Annotated[list[str] | None, typer.Argument()] = None,
-          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False) -> None:
-    """Run spiders and load what passes the gate."""
-    _not_built("crawl")
+def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
+          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
+          timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800) -> None:
+    """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
+    from fundscout.db import upgrade
+    from scrapers.runner import crawl as run_crawls, spider_names
+
+    unknown = sorted(set(spiders or []) - set(spider_names()))
+    if unknown:
+        typer.echo(f"error: unknown spider(s) {', '.join(unknown)}; known: {', '.join(spider_names())}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    cfg = settings()
+    cfg.home.mkdir(parents=True, exist_ok=True)
+    upgrade(cfg.database_url)
+    outcomes = run_crawls(spiders or [], database_url=cfg.database_url, offline=offline, timeout=timeout)
+    for outcome in outcomes:
+        typer.echo(str(outcome), err=outcome.verdict != "loaded")
+    if any(o.verdict != "loaded" for o in outcomes):
+        raise typer.Exit(EXIT_CRAWL_FAILED)
+
+
+@app.command()
+def sources() -> None:
+    """Each source's state: last run and its verdict, last good run, calls seen there."""
+    from fundscout.db import upgrade
+    from scrapers.runner import source_states
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    typer.echo(f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason")
+    for s in source_states(cfg.database_url):
+        typer.echo(f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
+                   f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}")
+
+
+def _minute(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 @app.command()
