@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fundscout.cli import app
-from fundscout.config import DATA_DIR
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm
 from tests.store.test_load import call, write_jsonl
@@ -98,14 +97,3 @@ def test_unknown_firm_column_exits_2(fundscout_env, tmp_path):
     result = runner.invoke(app, ["import-firms", str(path)])
     assert result.exit_code == 2
     assert f"{path}: row 1, field 'e_mail': unknown column" in result.stderr
-
-
-def test_demo_loads_the_bundled_sample(tmp_path, monkeypatch):
-    monkeypatch.setenv("FUNDSCOUT_HOME", str(tmp_path))
-    result = runner.invoke(app, ["demo"])
-    assert result.exit_code == 0, result.output
-    database = tmp_path / "demo" / "fundscout.db"
-    assert database.exists()
-    url = f"sqlite:///{database}"
-    assert count(url, Call) == sum(1 for line in (DATA_DIR / "sample" / "calls.jsonl").open() if line.strip())
-    assert count(url, Firm) >= 5
