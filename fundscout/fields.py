@@ -145,8 +145,10 @@ CALL_FIELDS: tuple[Field, ...] = (
           "Cohesion regions the call is limited to (empty: no limit).", values=COHESION_REGIONS),
     Field("summary", "text", "Povzetek", "Summary", "Short description of the call.",
           excel_width=60),
+    # Derived by the classifier (matching), so a source that does not give them never erases them.
     Field("domains", "codes", "Področja", "Domains",
-          "Smart-city domains of the call (may be empty).", values=DOMAINS, excel_width=24),
+          "Smart-city domains of the call (may be empty).", values=DOMAINS, tracked=False,
+          excel_width=24),
     Field("withdrawn", "bool", "Umaknjen", "Withdrawn",
           "Set by hand or by a source when a call is withdrawn."),
 )

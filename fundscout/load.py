@@ -99,9 +99,15 @@ def validate_batch(rows: Iterable[tuple[int, Any]], source: str) -> list[BaseMod
     return records
 
 
+# Fields another stage derives: a record sets them only when it gives them explicitly.
+DERIVED_FIELDS = frozenset({"domains"})
+
+
 def _row_values(record: BaseModel) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in CALL_FIELDS:
+        if f.name in DERIVED_FIELDS and f.name not in record.model_fields_set:
+            continue
         value = getattr(record, f.name)
         if f.kind == "dates":
             value = sorted(d.isoformat() for d in value)

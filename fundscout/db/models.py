@@ -59,6 +59,7 @@ def _column(field: Field) -> Column[Any]:
         kinds[field.kind],
         primary_key=field.kind == "key",
         nullable=not field.required and field.kind not in ("codes", "dates"),
+        default=list if field.kind in ("codes", "dates") else None,
         comment=field.description[:200],
     )
 

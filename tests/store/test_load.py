@@ -126,3 +126,14 @@ def test_same_call_from_a_second_page_adds_a_source(db_url, tmp_path):
     with session_scope(db_url) as s:
         sources = sorted(s.scalars(select(CallSource.source)).all())
     assert sources == ["gov_si", "uradni_list"]
+
+
+def test_a_source_without_domains_keeps_the_classified_ones(db_url, tmp_path):
+    import_calls_file(db_url, write_jsonl(tmp_path / "a.jsonl", [call()]))
+    with session_scope(db_url) as s:  # as the classifier in matching sets them
+        s.get(Call, "ul-2026-141-ob-4101-26").domains = ["e_governance"]
+    import_calls_file(db_url, write_jsonl(tmp_path / "b.jsonl", [call(deadlines=["2027-02-15"])]))
+    with session_scope(db_url) as s:
+        assert s.get(Call, "ul-2026-141-ob-4101-26").domains == ["e_governance"]
+        (row,) = s.scalars(select(CallHistory)).all()
+    assert set(row.diff) == {"deadlines"}
