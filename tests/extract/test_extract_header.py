@@ -47,7 +47,7 @@ def test_published_on_from_labels_and_lines():
 
 
 def test_publisher_before_and_after_objavlja():
-    text = UL_HEAD + "Republika Slovenija, Ministrstvo za kohezijo in regionalni razvoj, Kotnikova 5, Ljubljana objavlja\njavni razpis\n"
+    text = UL_HEAD + "Republika Slovenija – Ministrstvo za kohezijo in regionalni razvoj, Kotnikova ulica 5, 1000 Ljubljana, objavlja\njavni razpis\n"
     assert find_publisher(text).value == "Ministrstvo za kohezijo in regionalni razvoj"
     text = ("Na podlagi Statuta Mestne občine Kranj (Uradni list RS, št. 33/07) objavlja Mestna občina Kranj "
             "(v nadaljnjem besedilu: MOK), Slovenski trg 1, 4000 Kranj\njavni razpis\n")
