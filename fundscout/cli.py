@@ -194,7 +194,7 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
     """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
     from fundscout.db import upgrade
     from fundscout.digest import run_weekly
-    from fundscout.digest.links import has_stable_key
+    from fundscout.config import has_stable_key
 
     cfg = settings()
     if send and not has_stable_key():

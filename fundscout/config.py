@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,3 +37,18 @@ class Settings:
 def settings() -> Settings:
     """Current settings; read on each call so tests and subprocesses can change the environment."""
     return Settings.from_env()
+
+
+@cache
+def _process_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def secret_key() -> str:
+    """Key for signed sessions and links: `FUNDSCOUT_SECRET_KEY`, else one made for this process only
+    (then links and sessions stop working when the process ends, or across processes)."""
+    return os.environ.get("FUNDSCOUT_SECRET_KEY") or _process_key()
+
+
+def has_stable_key() -> bool:
+    return bool(os.environ.get("FUNDSCOUT_SECRET_KEY"))

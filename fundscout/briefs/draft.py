@@ -50,7 +50,7 @@ def promising_calls(session: Session, min_score: float, min_fit: float,
                     scores: dict[str, float]) -> list[tuple[str, float]]:
     """(call id, score) of calls with a good enough firm match and domain label, best first."""
     fits = dict(session.execute(select(CallDomain.call_id, func.max(CallDomain.score))
-                                .group_by(CallDomain.call_id)).tuples().all())
+                                .group_by(CallDomain.call_id)).all())
     candidates = []
     for call_id in session.scalars(select(Call.id).where(Call.withdrawn.is_not(True))):
         score, fit = scores.get(call_id), fits.get(call_id)

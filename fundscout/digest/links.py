@@ -7,30 +7,17 @@ key is generated for this process only, so links made then stop working after it
 from __future__ import annotations
 
 import os
-import secrets
-from functools import cache
 from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from fundscout.config import secret_key
 
 PUBLIC_URL_DEFAULT = "http://localhost:8000"
 
 
 class BadToken(ValueError):
     """A token that was not made with this secret or was altered."""
-
-
-@cache
-def _process_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def secret_key() -> str:
-    return os.environ.get("FUNDSCOUT_SECRET_KEY") or _process_key()
-
-
-def has_stable_key() -> bool:
-    return bool(os.environ.get("FUNDSCOUT_SECRET_KEY"))
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:

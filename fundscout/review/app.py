@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import os
 import secrets
 import time
 from collections import defaultdict, deque
@@ -27,8 +26,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from fundscout.briefs.context import build_context, next_deadline
 from fundscout.briefs.draft import brief_path
 from fundscout.briefs.render import docx_bytes, markdown_to_html
-from fundscout.config import TEMPLATES_DIR, settings
+from fundscout.config import TEMPLATES_DIR, secret_key, settings
 from fundscout.db import session_scope
+from fundscout.digest import unsubscribe
+from fundscout.digest.links import BadToken
 from fundscout.db.models import AuditLog, Brief, Call, CallDomain, Comment, User
 from fundscout.fields import DOMAINS, FIELDS_BY_NAME, vocabulary_label
 from fundscout.review.i18n import ACTION_LABELS, PAGES, STATUS_LABELS
@@ -127,8 +128,7 @@ def _brief_domains(session: Session, call: Call) -> list[str]:
 def create_app(database_url: str) -> FastAPI:
     """The review app on the store at `database_url` (secret key from FUNDSCOUT_SECRET_KEY)."""
     app = FastAPI(title="FundScout review", docs_url=None, redoc_url=None, openapi_url=None)
-    secret = os.environ.get("FUNDSCOUT_SECRET_KEY") or secrets.token_urlsafe(32)
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="fundscout_session",
+    app.add_middleware(SessionMiddleware, secret_key=secret_key(), session_cookie="fundscout_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict")
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR / "review"))  # autoescapes .html
     zone = settings().timezone
@@ -307,6 +307,24 @@ def create_app(database_url: str) -> FastAPI:
             entries = session.execute(select(AuditLog, User).outerjoin(User, User.id == AuditLog.user_id)
                                       .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(500)).all()
         return page(request, "audit.html", user=user, history=entries, action_labels=ACTION_LABELS[_lang(request)])
+
+    # The digest e-mail's unsubscribe link. GET only asks (link scanners must not unsubscribe anyone);
+    # POST does it. The signed token is the proof, so neither needs a login or a CSRF token, which
+    # also lets mail clients use the one-click POST of RFC 8058 (List-Unsubscribe-Post).
+    @app.get("/unsubscribe/{token}", response_class=HTMLResponse, name="unsubscribe_form")
+    async def unsubscribe_form(request: Request, token: str) -> HTMLResponse:
+        return page(request, "unsubscribe.html", user=None, token=token, done=False)
+
+    @app.post("/unsubscribe/{token}", response_class=HTMLResponse, name="unsubscribe")
+    async def unsubscribe_firm(request: Request, token: str) -> HTMLResponse:
+        try:
+            firm_id = unsubscribe(database_url, token)
+        except (BadToken, LookupError):
+            return page(request, "unsubscribe.html", 404, user=None, token=token, done=False,
+                        error=PAGES[_lang(request)]["unsubscribe_bad"])
+        with session_scope(database_url) as session:
+            audit(session, None, "unsubscribe", f"firm:{firm_id}")
+        return page(request, "unsubscribe.html", user=None, token=token, done=True)
 
     return app
 

@@ -24,6 +24,11 @@ PAGES: dict[str, dict[str, str]] = {
         "err_reason_required": "Zavrnitev potrebuje utemeljitev.",
         "err_empty_comment": "Komentar je prazen.",
         "err_too_long": "Besedilo je daljše od {limit} znakov.",
+        "unsubscribe_title": "Odjava od tedenskega pregleda razpisov",
+        "unsubscribe_ask": "Ali res ne želite več prejemati tedenskega pregleda razpisov FundScout?",
+        "unsubscribe_button": "Da, odjavi me",
+        "unsubscribed": "Odjavljeni ste. Tedenskega pregleda razpisov ne boste več prejemali.",
+        "unsubscribe_bad": "Povezava za odjavo ni veljavna. Pišite nam in vas bomo odjavili ročno.",
     },
     "en": {
         "app": "FundScout – project brief review",
@@ -46,6 +51,11 @@ PAGES: dict[str, dict[str, str]] = {
         "err_reason_required": "A rejection needs a reason.",
         "err_empty_comment": "The comment is empty.",
         "err_too_long": "The text is longer than {limit} characters.",
+        "unsubscribe_title": "Unsubscribe from the weekly digest of calls",
+        "unsubscribe_ask": "Do you really want to stop receiving the FundScout weekly digest of calls?",
+        "unsubscribe_button": "Yes, unsubscribe me",
+        "unsubscribed": "You are unsubscribed. You will receive no more weekly digests.",
+        "unsubscribe_bad": "The unsubscribe link is not valid. Write to us and we will unsubscribe you by hand.",
     },
 }
 
@@ -60,9 +70,9 @@ ACTION_LABELS = {
     "sl": {"brief_drafted": "osnutek pripravljen", "brief_flagged": "označen za ponovni pregled",
            "status_changed": "sprememba stanja", "commented": "komentar", "login": "prijava",
            "login_failed": "neuspešna prijava", "logout": "odjava", "user_added": "nov uporabnik",
-           "password_set": "novo geslo"},
+           "password_set": "novo geslo", "unsubscribe": "odjava podjetja od pregleda"},
     "en": {"brief_drafted": "brief drafted", "brief_flagged": "flagged for re-review",
            "status_changed": "status changed", "commented": "commented", "login": "logged in",
            "login_failed": "failed login", "logout": "logged out", "user_added": "user added",
-           "password_set": "password set"},
+           "password_set": "password set", "unsubscribe": "firm unsubscribed from the digest"},
 }
