@@ -1,0 +1,42 @@
+"""Daily crawl: one mapped task per spider, each a subprocess crawl loaded only if it passes the gate."""
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException
+from assets import CALLS
+
+LJUBLJANA = pendulum.timezone("Europe/Ljubljana")
+
+
+@dag(
+    schedule="30 5 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz=LJUBLJANA),
+    catchup=False,
+    max_active_runs=1,
+    params={"offline": Param(False, type="boolean", description="Crawl the bundled sample site")},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=10), "retry_exponential_backoff": True},
+    tags=["fundscout"],
+)
+def crawl_calls():
+    @task
+    def list_spiders() -> list[str]:
+        from fundscout.jobs import spider_names
+
+        return spider_names()
+
+    # Each source loads its own run, so a spider's success updates `calls` whatever the others do.
+    @task(outlets=[CALLS], execution_timeout=timedelta(minutes=40))
+    def crawl(spider: str, params: dict | None = None) -> dict:
+        from fundscout.jobs import CrawlRejected, crawl_source
+
+        try:
+            return crawl_source(spider, offline=params["offline"])
+        except CrawlRejected as exc:  # the site changed or the gate said no: a retry cannot help
+            raise AirflowFailException(str(exc)) from exc
+
+    crawl.expand(spider=list_spiders())
+
+
+crawl_calls()

@@ -1,0 +1,37 @@
+"""Monday digests: build each firm's Excel digest for the week, then send them one at a time."""
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, task
+
+LJUBLJANA = pendulum.timezone("Europe/Ljubljana")
+
+
+@dag(
+    schedule="0 7 * * 1",
+    start_date=pendulum.datetime(2026, 1, 5, tz=LJUBLJANA),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 3, "retry_delay": timedelta(minutes=15)},
+    tags=["fundscout"],
+)
+def weekly_digests():
+    # The week comes from the run's logical date, so a retry or re-run rebuilds the same week.
+    @task
+    def build(logical_date=None) -> dict:
+        from fundscout.jobs import build_digests, iso_week
+
+        return build_digests(iso_week(logical_date))
+
+    # The outbox records each sent digest, so a retry sends only what is still unsent.
+    @task(pool="smtp")
+    def send(built: dict) -> dict:
+        from fundscout.jobs import send_digests
+
+        return send_digests(built["week"])
+
+    send(build())
+
+
+weekly_digests()

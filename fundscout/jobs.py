@@ -1,0 +1,92 @@
+"""What the Airflow tasks run: one stage each, configured from the environment, Airflow-free.
+
+Every job is safe to re-run for the same interval (loads upsert, matching is incremental,
+briefs and digests are keyed) and returns a small JSON-able summary for XCom: counts, ids and
+paths, never data frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fundscout.config import settings
+
+CRAWL_TIMEOUT_S = 30 * 60
+BRIEF_MIN_SCORE = 60.0
+
+
+class CrawlRejected(Exception):
+    """The crawl ran but its output failed the gate: a retry of the same crawl cannot help."""
+
+
+def spider_names() -> list[str]:
+    from scrapers.runner import spider_names as names
+
+    return names()
+
+
+def crawl_source(spider: str, *, offline: bool = False) -> dict:
+    """Crawl one source in a subprocess and load it if it passes the gate."""
+    from scrapers.runner import CrawlFailed, run_spider
+
+    try:
+        outcome = run_spider(spider, database_url=settings().database_url, offline=offline, timeout=CRAWL_TIMEOUT_S)
+    except CrawlFailed as exc:
+        raise CrawlRejected(f"{spider}: {exc}") from exc
+    return summary(outcome)
+
+
+def match_store() -> dict:
+    from matching.pipeline import match_store as match
+
+    return summary(match(settings().database_url))
+
+
+def draft_review_briefs() -> dict:
+    from fundscout.briefs import draft_briefs
+
+    cfg = settings()
+    drafted = draft_briefs(cfg.database_url, min_score=BRIEF_MIN_SCORE, lang="sl", out_dir=cfg.home / "briefs")
+    return {"drafted": len(drafted)}
+
+
+def iso_week(moment: datetime) -> str:
+    """The ISO week ("2026-W48") of a moment, taken in the project's time zone."""
+    year, week, _ = moment.astimezone(settings().timezone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_digests(week: str) -> dict:
+    return {"week": week, **_run_weekly(week, send=False)}
+
+
+def send_digests(week: str) -> dict:
+    return {"week": week, **_run_weekly(week, send=True)}
+
+
+def _run_weekly(week: str, *, send: bool) -> dict:
+    from fundscout.digest import run_weekly
+
+    cfg = settings()
+    out_dir = cfg.home / "digests" / week
+    report = run_weekly(cfg.database_url, week, out_dir=out_dir, send=send, smtp_url=cfg.smtp_url)
+    return {"out_dir": str(out_dir), **summary(report)}
+
+
+def summary(report: Any) -> dict:
+    """A stage's report as plain JSON values: lists become counts, paths and dates strings."""
+    fields = asdict(report) if is_dataclass(report) else dict(report)
+    return {name: _plain(value) for name, value in fields.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (Path, date)):
+        return str(value)
+    return value
