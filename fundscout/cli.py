@@ -110,15 +110,70 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")]) 
 
 
 @app.command()
-def briefs() -> None:
-    """Draft project briefs for promising calls."""
-    _not_built("briefs")
+def briefs(
+    min_score: Annotated[float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")] = 60.0,
+    lang: Annotated[str, typer.Option(help="Language of the briefs: sl or en.")] = "sl",
+    out: Annotated[Path | None, typer.Option(help="Folder for the .md/.html/.docx files [default: $FUNDSCOUT_HOME/briefs].")] = None,
+    call: Annotated[list[str] | None, typer.Option("--call", help="Also draft a brief for this call id (repeatable).")] = None,
+) -> None:
+    """Draft project briefs for promising calls (stored for review and written as files)."""
+    from fundscout.briefs import draft_briefs
+    from fundscout.db import upgrade
+
+    if lang not in ("sl", "en"):
+        _fail_input([f"--lang: unknown language {lang!r}; use sl or en"])
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        drafted = draft_briefs(cfg.database_url, min_score=min_score, lang=lang,
+                               out_dir=out or cfg.home / "briefs", call_ids=call or [])
+    except LookupError as exc:
+        _fail_input([f"--call: {exc.args[0]}"])
+    for brief in drafted:
+        typer.echo(str(brief))
+    typer.echo(f"{len(drafted)} briefs drafted (min score {min_score:g}, language {lang})")
 
 
 @app.command()
-def serve() -> None:
-    """Run the review web app."""
-    _not_built("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the review web app (log in with a user from `fundscout user add`)."""
+    import uvicorn
+
+    from fundscout.db import upgrade
+    from fundscout.review.app import create_app
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    uvicorn.run(create_app(cfg.database_url), host=host, port=port)
+
+
+user_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    display_name: Annotated[str | None, typer.Option(help="Name shown in the app [default: USERNAME].")] = None,
+) -> None:
+    """Add a user, or set a new password for an existing one (password from FUNDSCOUT_USER_PASSWORD or a prompt)."""
+    import os
+
+    from fundscout.db import upgrade
+    from fundscout.review.users import UserError, add_user
+
+    password = os.environ.get("FUNDSCOUT_USER_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        created = add_user(cfg.database_url, username, password, display_name=display_name)
+    except UserError as exc:
+        _fail_input([str(exc)])
+    typer.echo(f"user {username!r} {'added' if created else 'updated'}")
 
 
 @app.command()
