@@ -7,6 +7,7 @@ paths, never data frames.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -50,7 +51,7 @@ def draft_review_briefs() -> dict:
 
     cfg = settings()
     drafted = draft_briefs(cfg.database_url, min_score=BRIEF_MIN_SCORE, lang="sl", out_dir=cfg.home / "briefs")
-    return {"drafted": len(drafted)}
+    return {"brief_ids": [brief.brief_id for brief in drafted], "outcomes": dict(Counter(brief.outcome for brief in drafted))}
 
 
 def iso_week(moment: datetime) -> str:
