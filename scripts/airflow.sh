@@ -3,6 +3,7 @@
 #   scripts/airflow.sh setup        migrate the metadata DB and the store, create the `smtp` pool and the admin login
 #   scripts/airflow.sh standalone   setup, then `airflow standalone` (LocalExecutor, SQLite metadata DB)
 #   scripts/airflow.sh celery       setup, then the components with CeleryExecutor, PostgreSQL and Redis
+#   scripts/airflow.sh celery-cli ARGS...   `airflow ARGS...` against that Celery deployment
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/airflow_env.sh"
 
@@ -76,5 +77,6 @@ case "${1:-}" in
     setup) setup && login_help ;;
     standalone) setup && login_help && exec airflow standalone ;;
     celery) run_celery ;;
-    *) echo "usage: $0 setup|standalone|celery" >&2; exit 2 ;;
+    celery-cli) shift && celery_env && exec airflow "$@" ;;
+    *) echo "usage: $0 setup|standalone|celery|celery-cli ARGS..." >&2; exit 2 ;;
 esac
