@@ -78,11 +78,44 @@ def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see RE
         _fail_input(report.rejected)
 
 
+EXIT_CRAWL_FAILED = 1
+
+
 @app.command()
-def crawl(spiders: Annotated[list[str] | None, typer.Argument()] = None,
-          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False) -> None:
-    """Run spiders and load what passes the gate."""
-    _not_built("crawl")
+def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
+          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
+          timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800) -> None:
+    """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
+    from fundscout.db import upgrade
+    from scrapers.runner import crawl as run_crawls, spider_names
+
+    unknown = sorted(set(spiders or []) - set(spider_names()))
+    if unknown:
+        typer.echo(f"error: unknown spider(s) {', '.join(unknown)}; known: {', '.join(spider_names())}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    cfg = settings()
+    cfg.home.mkdir(parents=True, exist_ok=True)
+    upgrade(cfg.database_url)
+    outcomes = run_crawls(spiders or [], database_url=cfg.database_url, offline=offline, timeout=timeout)
+    for outcome in outcomes:
+        typer.echo(str(outcome), err=outcome.verdict != "loaded")
+    if any(o.verdict != "loaded" for o in outcomes):
+        raise typer.Exit(EXIT_CRAWL_FAILED)
+
+
+@app.command()
+def sources() -> None:
+    """Each source's state: last run and its verdict, last good run, calls seen there."""
+    from fundscout.db import upgrade
+    from scrapers.runner import source_states
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    typer.echo(f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason")
+    for s in source_states(cfg.database_url):
+        stamp = (lambda t: t.strftime("%Y-%m-%d %H:%M") if t else "—")
+        typer.echo(f"{s.source:<20} {s.state:<10} {stamp(s.last_run_at):<17} {stamp(s.last_good_at):<17} "
+                   f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}")
 
 
 @app.command()

@@ -1,0 +1,76 @@
+"""Production settings: polite, safe, and strict about what counts as a good run.
+
+Scrapy's own defaults favour reach over safety (no certificate checks, file:// and data: handlers,
+a 1 GiB size limit, a telnet console); every such default is overridden here. See
+`/work/shared/reference/reliability.md` §1.1 for the reasons behind each value.
+"""
+
+BOT_NAME = "fundscout"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+# --- politeness ------------------------------------------------------------------------------
+USER_AGENT = "FundScout/0.1 (+https://www.kranj.si/pametno-mesto; funding-call tracker of Mestna občina Kranj)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# --- timeouts, retries, circuit breakers -----------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+CLOSESPIDER_TIMEOUT = 1800
+CLOSESPIDER_ERRORCOUNT = 20
+# Pagination that loops or a redesign that yields pages without calls: stop after this many pages
+# in a row produced no item.
+CLOSESPIDER_PAGECOUNT_NO_ITEM = 25
+DEPTH_LIMIT = 6
+REDIRECT_MAX_TIMES = 5
+
+# --- safety ----------------------------------------------------------------------------------
+DOWNLOAD_VERIFY_CERTIFICATES = True
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# --- output ----------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.middlewares.Utf8FirstMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "scrapers.pipelines.CallRecordPipeline": 300,
+}
+EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    # After spidermon, so the close monitors have run when the summary is written.
+    "scrapers.extensions.RunSummary": 900,
+}
+
+# --- monitors (spidermon) and the gate's thresholds --------------------------------------------
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("scrapers.monitors.CrawlMonitorSuite",)
+SPIDERMON_MIN_ITEMS = 1
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+SPIDERMON_UNWANTED_HTTP_CODES = {500: 0, 502: 0, 503: 0, 504: 0}
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_IF_NO_ITEM = True
+SPIDERMON_FIELD_COVERAGE_RULES = {"dict/title": 1.0, "dict/url": 1.0}
+# Share of items that fail validation above which the whole run is refused.
+FUNDSCOUT_MAX_INVALID_SHARE = 0.1
+
+# Offline mode maps each source's real origin (https://host) to a loopback origin: {host: origin}.
+FUNDSCOUT_SITE_URLS: dict[str, str] = {}
+# Where RunSummary writes run_summary.json; the runner sets it per run.
+FUNDSCOUT_RUN_SUMMARY = ""

@@ -1,0 +1,1 @@
+"""One spider per source; the module, the spider name, the test and the fixture folder share a name."""
