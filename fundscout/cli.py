@@ -119,21 +119,70 @@ def sources() -> None:
 
 
 @app.command()
-def extract(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+def extract(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+            output: Annotated[Path, typer.Option("--output", help="JSONL: id, the fields and evidence.")]) -> None:
     """Notice text -> normalised fields (no database)."""
-    _not_built("extract")
+    from fundscout.load import InputError
+    from scrapers.extract.cli import extract_file
+
+    try:
+        count = extract_file(input, output, progress=lambda line: typer.echo(line, err=True))
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{input}: {count} notices extracted -> {output}")
 
 
 @app.command()
-def classify(input: Annotated[Path, typer.Option("--input")], output: Annotated[Path, typer.Option("--output")]) -> None:
+def classify(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+             output: Annotated[Path, typer.Option("--output", help="JSONL: id, domains, evidence.")]) -> None:
     """Notice text -> smart-city domains with evidence (no database)."""
-    _not_built("classify")
+    from fundscout.load import InputError
+    from matching.pipeline import classify_file
+
+    try:
+        count = classify_file(input, output)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{input}: {count} notices classified -> {output}")
 
 
 @app.command()
-def match() -> None:
-    """Match calls to firms: eligibility and relevance with reasons."""
-    _not_built("match")
+def match(
+    input: Annotated[Path | None, typer.Option("--input", help="JSONL notices {id, url, text}; without it, the store.")] = None,
+    firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (file mode).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="JSONL of matches (file mode).")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Keep the best K calls per firm.")] = None,
+    include_closed: Annotated[bool, typer.Option("--include-closed", help="Treat closed calls as open.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: sl or en.")] = "sl",
+) -> None:
+    """Match calls to firms: eligibility and relevance, kept apart, each with reasons."""
+    from fundscout.load import InputError
+
+    if lang not in ("sl", "en"):
+        typer.echo(f"error: --lang must be sl or en, got {lang!r}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if input is None and firms is None and output is None:
+        from fundscout.db import upgrade
+        from matching.pipeline import match_store
+
+        cfg = settings()
+        upgrade(cfg.database_url)
+        typer.echo(f"store: {match_store(cfg.database_url, lang=lang, include_closed=include_closed)}")
+        return
+    if input is None or firms is None or output is None:
+        typer.echo("error: file mode needs --input, --firms and --output together "
+                   "(or none of them to match the store)", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    from matching.pipeline import match_file
+
+    try:
+        summary = match_file(input, firms, output, top=top, include_closed=include_closed, lang=lang)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    typer.echo(f"{summary['calls']} calls x {summary['firms']} firms: {summary['rows']} matches -> {output}")
+    if summary["rejected"]:
+        for error in summary["rejected"][:MAX_ERROR_LINES]:
+            typer.echo(f"error: {error}", err=True)
 
 
 @app.command()
@@ -210,9 +259,21 @@ def user_add(
 
 
 @app.command()
-def evaluate(split: Annotated[Path, typer.Option("--split")]) -> None:
-    """Quality report on a labelled split."""
-    _not_built("evaluate")
+def evaluate(split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")],
+             firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: ../firms.csv).")] = None) -> None:
+    """Quality report on a labelled split: extraction, domains and ranking, each beside its baseline."""
+    from fundscout.load import InputError
+    from matching.evaluate import evaluate_split, format_report
+
+    if not (split / "notices.jsonl").exists():
+        typer.echo(f"error: {split}: no notices.jsonl in this directory", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        report = evaluate_split(split, firms)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    for line in format_report(report):
+        typer.echo(line)
 
 
 @app.command()

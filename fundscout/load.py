@@ -204,6 +204,7 @@ class FirmReport:
 def load_firms(session: Session, firms: Sequence[Any], now: dt.datetime | None = None) -> FirmReport:
     """Insert or refresh firms by firm_id (never duplicates). `firms` are matching.firms.FirmProfile."""
     from fundscout.db.models import Firm
+    from matching.firms import firm_domains
 
     now = now or utcnow()
     report = FirmReport()
@@ -212,12 +213,13 @@ def load_firms(session: Session, firms: Sequence[Any], now: dt.datetime | None =
         digest = content_hash(values)
         firm = session.get(Firm, profile.firm_id)
         if firm is None:
-            session.add(Firm(**values, domains=[], subscribed=True, content_hash=digest,
+            session.add(Firm(**values, domains=firm_domains(profile), subscribed=True, content_hash=digest,
                              created_at=now, updated_at=now))
             report.created += 1
         elif firm.content_hash != digest:
             for key, value in values.items():
                 setattr(firm, key, value)
+            firm.domains = firm_domains(profile)
             firm.content_hash, firm.updated_at = digest, now
             report.updated += 1
         else:

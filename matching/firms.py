@@ -1,6 +1,8 @@
-"""Firm profiles: the firm CSV of DESIGN.md, validated row by row.
+"""Firm profiles: the firm CSV of DESIGN.md, validated row by row, and the domains of a firm.
 
-A bad row is reported by row and field and skipped; the good rows still load.
+A bad row is reported by row and field and skipped; the good rows still load. The municipality
+must be one of the 212 Slovenian municipalities and every SKD code must belong to a known
+division (data/reference/). A firm's domains come from its SKD codes plus its declared interests.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def _split(value: object) -> object:
 
 
 def _legal_form(value: str) -> str:
+    if not value.strip():
+        raise ValueError(f"legal form is missing; expected one of {', '.join(LEGAL_FORMS)}")
     normalised = re.sub(r"\s+", "", value.lower())
     for form in LEGAL_FORMS:
         if re.sub(r"\s+", "", form) == normalised:
@@ -46,10 +50,24 @@ def _legal_form(value: str) -> str:
 
 
 def _nace_codes(codes: list[str]) -> list[str]:
+    from matching.taxonomy import nace_divisions
+
     for code in codes:
         if not _NACE.fullmatch(code):
             raise ValueError(f"{code!r} is not an SKD 2008 code like 62.010")
+        if code[:2] not in nace_divisions():
+            raise ValueError(f"{code!r} is not an SKD 2008 code: there is no division {code[:2]}")
     return codes
+
+
+def _municipality(value: str) -> str:
+    from matching.taxonomy import find_municipality
+
+    found = find_municipality(value)
+    if found is None:
+        raise ValueError(f"unknown municipality {value!r}; expected one of the 212 Slovenian "
+                         "municipalities (data/reference/municipalities.csv)")
+    return found.name
 
 
 def _email(value: str | None) -> str | None:
@@ -65,7 +83,7 @@ class FirmProfile(BaseModel):
     name: Annotated[str, Field(min_length=1)]
     legal_form: Annotated[str, AfterValidator(_legal_form)]
     size_class: Annotated[str, Field(pattern="^(micro|small|medium|large)$")]
-    municipality: Annotated[str, Field(min_length=1)]
+    municipality: Annotated[str, Field(min_length=1), AfterValidator(_municipality)]
     nace_codes: Annotated[list[str], BeforeValidator(_split), AfterValidator(_nace_codes)]
     description: str = ""
     interests: Annotated[list[str], BeforeValidator(_split)] = []
@@ -74,6 +92,24 @@ class FirmProfile(BaseModel):
     @property
     def applicant_type(self) -> str:
         return LEGAL_FORMS[self.legal_form]
+
+
+def nace_domains_of(nace_codes: list[str]) -> list[str]:
+    from matching.taxonomy import nace_domains
+
+    return sorted({d for code in nace_codes for d in nace_domains(code)})
+
+
+def interest_domains(description: str, interests: list[str]) -> list[str]:
+    """Domains the firm declares: its interests read like a title, its description like a body."""
+    from matching.classify import classify_text
+
+    return sorted(label.domain for label in classify_text("; ".join(interests), description))
+
+
+def firm_domains(firm: FirmProfile) -> list[str]:
+    """Domains of a firm: suggested by its SKD codes plus those of its declared interests."""
+    return sorted(set(nace_domains_of(firm.nace_codes)) | set(interest_domains(firm.description, firm.interests)))
 
 
 @dataclass

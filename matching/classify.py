@@ -1,0 +1,125 @@
+"""Multi-label domain classifier: notice text -> smart-city domains, each with its evidence.
+
+Terms of the taxonomy are matched on normalised keys (lemma + ending stripped), so inflected and
+compound forms count. A term in the title (or, without a title, the opening of the notice) weighs
+double; repeats add a little; weak terms only support. A domain is assigned when its score passes
+an absolute threshold and is not a side remark next to a much stronger domain. A notice may get
+no domain at all. A domain needs at least one strong term: weak terms alone never label it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from matching.normalise import detect_language, keys, notice_body
+from matching.taxonomy import STRONG, Concept, Term, domains, neutral_phrases, secondary
+
+TITLE_WEIGHT = 2.0
+LEAD_CHARS = 400  # without a title, the opening of a notice stands in for it
+REPEAT_BONUS, MAX_REPEATS = 0.3, 3
+MIN_SCORE = 1.5  # e.g. one strong term in the title, or two in the body
+MIN_SHARE = 0.3  # of the best domain's score, so a passing mention does not become a label
+
+
+@dataclass
+class DomainLabel:
+    domain: str
+    score: float  # 0-1 confidence
+    evidence: list[dict] = field(default_factory=list)  # {"term", "where", "count"}
+
+
+def _index(concepts: dict[str, Concept]) -> dict[str, list[tuple[str, Term]]]:
+    by_first: dict[str, list[tuple[str, Term]]] = defaultdict(list)
+    for code, concept in concepts.items():
+        for term in concept.terms:
+            by_first[term.keys[0]].append((code, term))
+    for entries in by_first.values():  # longest first, so a phrase wins over its own head word
+        entries.sort(key=lambda e: -len(e[1].keys))
+    return by_first
+
+
+@lru_cache(maxsize=8)
+def _indexed(kind: str) -> dict[str, list[tuple[str, Term]]]:
+    return _index(domains() if kind == "domains" else secondary(kind))
+
+
+def _zones(title: str, text: str) -> list[tuple[str, str, float]]:
+    body = notice_body(text)
+    if title.strip():
+        return [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
+    return [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
+
+
+def _blank_neutral(seq: list[str]) -> list[str]:
+    """Replace the words of neutral names (e.g. "Sklad za podnebne spremembe") by a blank."""
+    out = list(seq)
+    for phrase in neutral_phrases():
+        n = len(phrase)
+        for i in range(len(out) - n + 1):
+            if tuple(out[i:i + n]) == phrase:
+                out[i:i + n] = [""] * n
+    return out
+
+
+def _hits(seq: list[str], index: dict[str, list[tuple[str, Term]]]) -> list[tuple[str, Term]]:
+    """Every (concept, term) occurrence; within a concept a longer phrase covers its parts."""
+    seq = _blank_neutral(seq)
+    covered: dict[str, int] = defaultdict(int)  # concept -> first position not yet covered
+    found = []
+    for i, key in enumerate(seq):
+        for code, term in index.get(key, ()):
+            n = len(term.keys)
+            if i < covered[code] or tuple(seq[i:i + n]) != term.keys:
+                continue
+            found.append((code, term))
+            covered[code] = i + n
+    return found
+
+
+def score_concepts(title: str, text: str, kind: str = "domains") -> dict[str, tuple[float, list[dict], bool]]:
+    """Raw score, evidence and whether a strong term was seen, per concept of a taxonomy part."""
+    lang = detect_language(f"{title}\n{text[:2000]}")
+    index = _indexed(kind)
+    counts: dict[str, dict[str, list]] = defaultdict(dict)  # concept -> term text -> [weight, factor, count, where]
+    for where, zone_text, factor in _zones(title, text):
+        for code, term in _hits(keys(zone_text, lang, drop_stopwords=False), index):
+            entry = counts[code].setdefault(term.text, [term.weight, factor, 0, where])
+            entry[2] += 1
+            if factor > entry[1]:
+                entry[1], entry[3] = factor, where
+    out = {}
+    for code, terms in counts.items():
+        total = sum(w * f * (1 + REPEAT_BONUS * min(c - 1, MAX_REPEATS)) for w, f, c, _ in terms.values())
+        evidence = [{"term": t, "where": where, "count": c}
+                    for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
+        out[code] = (total, evidence, any(w >= STRONG for w, *_ in terms.values()))
+    return out
+
+
+def _select(scored: dict[str, tuple[float, list[dict], bool]], min_score: float) -> list[DomainLabel]:
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored.values())
+    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), ev) for code, (s, ev, strong) in scored.items()
+              if strong and s >= min_score and s >= MIN_SHARE * best]
+    return sorted(labels, key=lambda label: -label.score)
+
+
+def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE) -> list[DomainLabel]:
+    """Smart-city domains of a notice (possibly none), best first, each with evidence."""
+    return _select(score_concepts(title or "", text or ""), min_score)
+
+
+def classify_secondary(title: str, text: str, kind: str) -> list[DomainLabel]:
+    """S4 areas (`s4_areas`), thematic (`thematic_objectives`) or policy objectives."""
+    return _select(score_concepts(title or "", text or "", kind), MIN_SCORE)
+
+
+def classify_baseline(text: str) -> list[str]:
+    """The plain baseline: a domain whenever one of its strong keywords occurs as a substring."""
+    low = (text or "").lower()
+    return [code for code, concept in domains().items()
+            if any(t.weight >= 1.0 and t.text.lower() in low for t in concept.terms)]

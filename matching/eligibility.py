@@ -1,0 +1,172 @@
+"""Eligibility: may this firm apply? Applicant type vs legal form and size, cohesion region, status.
+
+Kept apart from relevance. Each check gives a verdict (True / False / None when the call does
+not say) and a sentence a firm understands, in Slovenian by default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
+
+# The applicant types of fields.APPLICANT_TYPES a firm counts as, by its own applicant type
+# (matching.firms.LEGAL_FORMS) and whether it is an SME. Societies are NGOs under Slovenian law.
+_ACCEPTED_AS = {
+    "enterprise": ("enterprise",),
+    "municipality": ("municipality",),
+    "public_institute": ("public_institute",),
+    "ngo": ("ngo",),
+    "association": ("association", "ngo"),
+    "research_org": ("research_org",),
+    "natural_person": ("natural_person",),
+}
+_WHO = {  # "ste ..." (you are ...)
+    "sl": {"sme": "MSP", "large_enterprise": "veliko podjetje", "enterprise": "podjetje",
+           "municipality": "občina", "public_institute": "javni zavod", "ngo": "nevladna organizacija",
+           "association": "društvo", "research_org": "raziskovalna organizacija", "natural_person": "fizična oseba"},
+    "en": {"sme": "an SME", "large_enterprise": "a large enterprise", "enterprise": "an enterprise",
+           "municipality": "a municipality", "public_institute": "a public institute", "ngo": "an NGO",
+           "association": "a society", "research_org": "a research organisation", "natural_person": "a natural person"},
+}
+_REGION_IN = {"sl": {"west": "v Zahodni kohezijski regiji", "east": "v Vzhodni kohezijski regiji"},
+              "en": {"west": "in the Western cohesion region", "east": "in the Eastern cohesion region"}}
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class FirmClass:
+    """What eligibility looks at in a firm; many firms share one class."""
+
+    applicant_type: str  # matching.firms.LEGAL_FORMS value
+    size_class: str
+    cohesion_region: str | None
+
+    @property
+    def counts_as(self) -> tuple[str, ...]:
+        kinds = _ACCEPTED_AS.get(self.applicant_type, ())
+        if self.applicant_type == "enterprise":
+            kinds = (*kinds, "large_enterprise" if self.size_class == "large" else "sme")
+        return kinds
+
+    @property
+    def who(self) -> str:
+        """The most specific applicant type of the firm, for sentences."""
+        if self.applicant_type == "enterprise":
+            return "large_enterprise" if self.size_class == "large" else "sme"
+        return self.applicant_type
+
+
+@dataclass(frozen=True)
+class CallTerms:
+    """What eligibility looks at in a call."""
+
+    applicant_types: tuple[str, ...] = ()  # empty: the call does not say
+    cohesion_regions: tuple[str, ...] = ()  # empty: no limit
+    deadlines: tuple[dt.date, ...] = ()
+    until_funds_spent: bool = False
+    withdrawn: bool = False
+
+
+@dataclass
+class Eligibility:
+    eligible: bool | None
+    reasons: list[str] = field(default_factory=list)
+    status: str = "open"
+
+
+def call_status(call: CallTerms, today: dt.date) -> str:
+    """fields.STATUSES code derived from the dates: closed once every deadline has passed."""
+    if call.withdrawn:
+        return "withdrawn"
+    if call.deadlines and max(call.deadlines) < today and not call.until_funds_spent:
+        return "closed"
+    return "open"
+
+
+def _date(d: dt.date) -> str:
+    return f"{d.day}. {d.month}. {d.year}"
+
+
+def _time_left(call: CallTerms, today: dt.date, lang: str) -> str | None:
+    sl = lang == "sl"
+    upcoming = sorted(d for d in call.deadlines if d >= today)
+    if upcoming:
+        days = (upcoming[0] - today).days
+        if sl:
+            note = " — rok je blizu" if days <= SOON_DAYS else ""
+            return f"naslednji rok za oddajo: {_date(upcoming[0])} (še {days} dni){note}"
+        note = " — the deadline is close" if days <= SOON_DAYS else ""
+        return f"next submission deadline: {_date(upcoming[0])} ({days} days left){note}"
+    if call.until_funds_spent:
+        return "razpis je odprt do porabe sredstev" if sl else "open until the funds are spent"
+    if not call.deadlines:
+        return ("rok za oddajo ni naveden; preverite razpisno dokumentacijo" if sl
+                else "no deadline given; check the call documents")
+    return None
+
+
+def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: bool = False,
+           lang: str = "sl") -> Eligibility:
+    """Verdict and reasons; False wins over None, None (the call does not say) over True."""
+    sl = lang == "sl"
+    verdicts: list[bool | None] = []
+    reasons: list[str] = []
+    status = call_status(call, today)
+
+    if status == "withdrawn":
+        verdicts.append(False)
+        reasons.append("razpis je umaknjen" if sl else "the call was withdrawn")
+    elif status == "closed":
+        last = _date(max(call.deadlines))
+        if include_closed:
+            reasons.append(f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})")
+        else:
+            verdicts.append(False)
+            reasons.append(f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}")
+
+    who = _WHO[lang][firm.who]
+    region = _REGION_IN[lang].get(firm.cohesion_region or "", "")
+    if call.applicant_types:
+        accepted = set(firm.counts_as) & set(call.applicant_types)
+        if accepted:
+            verdicts.append(True)
+            reasons.append(f"ste {who}" if sl else f"you are {who}")
+        elif "other" in call.applicant_types:
+            verdicts.append(None)
+            reasons.append("razpis dovoljuje tudi druge prijavitelje; preverite, ali ste med njimi" if sl
+                           else "the call also admits other applicants; check whether you are one")
+        else:
+            listed = ", ".join(APPLICANT_TYPES[t][0 if sl else 1] for t in call.applicant_types)
+            verdicts.append(False)
+            reasons.append(f"razpis je namenjen le tem prijaviteljem: {listed}; vi ste {who}" if sl
+                           else f"the call is only for: {listed}; you are {who}")
+    else:
+        verdicts.append(None)
+        reasons.append("razpis ne navaja upravičenih prijaviteljev; preverite razpisno dokumentacijo" if sl
+                       else "the call does not name eligible applicants; check the call documents")
+
+    if call.cohesion_regions and set(call.cohesion_regions) != set(COHESION_REGIONS):
+        if firm.cohesion_region in call.cohesion_regions:
+            verdicts.append(True)
+            reasons.append(f"sedež imate {region}, kamor je razpis omejen" if sl
+                           else f"your seat is {region}, where the call is limited to")
+        else:
+            allowed = ", ".join(COHESION_REGIONS[r][0 if sl else 1] for r in call.cohesion_regions)
+            verdicts.append(False)
+            reasons.append(f"razpis je omejen na: {allowed}" if sl else f"the call is limited to: {allowed}")
+    elif reasons and verdicts and verdicts[-1] is True and region:
+        reasons[-1] += f" {region}"  # "ste MSP v Zahodni kohezijski regiji"
+
+    left = _time_left(call, today, lang) if status == "open" else None
+    if left:
+        reasons.append(left)
+
+    if False in verdicts:
+        eligible: bool | None = False
+    elif None in verdicts:
+        eligible = None
+    else:
+        eligible = True
+    return Eligibility(eligible, reasons, status)

@@ -1,0 +1,98 @@
+"""Text normalisation for Slovenian and English, shared by the classifier and the matcher.
+
+A text becomes a list of *keys*: lower-cased tokens, lemmatised with simplemma in the text's
+language, then stripped of inflectional endings so that forms simplemma does not know
+("polnilne", "širokopasovnih") still meet their base form. Diacritics are kept (č, š, ž carry
+meaning). A hyphenated compound keeps its prefix and lemmatises its head ("e-storitve" ->
+"e-storitev"); spaced hyphens ("Gorenja vas - Poljane") are separators.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import simplemma
+
+LANGS = ("sl", "en")
+TOKEN = re.compile(r"\w+(?:-\w+)*")
+
+# Function words only: topic words that are merely common are down-weighted by IDF instead.
+STOPWORDS = frozenset("""
+a ali in ter pa da je so bo bi biti sem si smo ste se ne ni na v vo z s za o od do po pri iz k h
+ki kar ko če kot tudi še le že pred med nad pod brez zaradi glede skladno tem ta to te ti tega teh
+tej ter njihov njegov njen svoj vsak več manj lahko mora morajo oziroma oz npr itd št leta leto
+the of and or to in on at by for with from as is are was were be been this that these those it its
+an a their his her our your we you they not no all any each which who whom whose will shall can may
+""".split())
+
+_ENDINGS = ("ega", "emu", "imi", "ama", "ami", "ih", "im", "ov", "om", "ah", "em", "a", "e", "i", "o", "u")
+_VOWELS = set("aeiou")
+
+
+def stem(word: str) -> str:
+    """Strip one inflectional ending; undo the fleeting e of adjectives (javen -> javn)."""
+    if len(word) > 4 and word.endswith("en") and word[-3] not in _VOWELS:
+        return word[:-2] + "n"
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def token_key(token: str, lang: str = "sl") -> str:
+    """Normalised key of one lower-cased token."""
+    if "-" in token:
+        *prefix, head = token.split("-")
+        return "-".join([*prefix, token_key(head, lang)]) if head else token
+    if token.isdigit() or len(token) < 3:
+        return token
+    return stem(simplemma.lemmatize(token, lang=lang))
+
+
+def detect_language(text: str) -> str:
+    """'sl' or 'en' (Slovenian when unsure: most notices are Slovenian)."""
+    sample = text[:2000]
+    if not sample.strip():
+        return "sl"
+    scores = dict(simplemma.langdetect(sample, lang=LANGS))
+    return "en" if scores.get("en", 0.0) > scores.get("sl", 0.0) else "sl"
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; hyphenated compounds stay one token."""
+    return TOKEN.findall(text.lower())
+
+
+def keys(text: str, lang: str | None = None, *, drop_stopwords: bool = True) -> list[str]:
+    """Normalised keys of a text, in order."""
+    lang = lang or detect_language(text)
+    out = []
+    for token in tokens(text):
+        if drop_stopwords and token in STOPWORDS:
+            continue
+        out.append(token_key(token, lang))
+    return out
+
+
+def phrase_keys(phrase: str) -> tuple[tuple[str, ...], ...]:
+    """The key sequences a taxonomy phrase may appear as (Slovenian and English lemmatisation)."""
+    variants = {tuple(keys(phrase, lang, drop_stopwords=False)) for lang in LANGS}
+    return tuple(v for v in variants if v)
+
+
+# Lines citing legal bases ("– Zakon o ... (Uradni list RS, št. ...)", "Uredba (EU) št. ...")
+# name laws, not the call's subject; their words would mislead the classifier.
+_CITATION = re.compile(r"Uradni list RS, št\.|\(UL L|\bUL L\b|\bOJ L\b|Official Journal", re.I)
+_LEGAL_HEAD = re.compile(r"^\s*[–—-]?\s*(Zakon|Uredb|Pravilnik|Odlok|Sklep|Direktiv|Regulation|Directive)", re.I)
+
+
+def notice_body(text: str) -> str:
+    """The notice text without the lines that only cite legal bases or gazette headers."""
+    kept = []
+    for line in text.splitlines():
+        if _LEGAL_HEAD.match(line) or (_CITATION.search(line) and len(line) < 400):
+            continue
+        kept.append(line)
+    return "\n".join(kept)

@@ -1,0 +1,299 @@
+"""Matching runs: file mode (`fundscout match --input ... --firms ...`) and the store (`match_store`).
+
+Both build the same `Matcher` (matching.relevance) from firm entries and call profiles, so a
+call scores the same way whether it comes from a notice file or from the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.classify import classify_secondary, classify_text
+from matching.eligibility import CallTerms, FirmClass, assess
+from matching.firms import FirmProfile, interest_domains, nace_domains_of, read_firms_csv
+from matching.normalise import keys
+from matching.relevance import CallProfile, FirmEntry, Matcher, relevance_reasons
+from matching.taxonomy import REFERENCE_DIR, find_municipality
+
+_VERDICT_CODE = {True: 1, None: 0, False: -1}
+
+
+@dataclass
+class MatchRow:
+    firm_id: str
+    call_id: str
+    score: float
+    eligible: bool | None
+    reasons: dict[str, list[str]]  # {"eligibility": [...], "relevance": [...]}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"firm_id": self.firm_id, "call_id": self.call_id, "score": self.score,
+                "eligible": self.eligible, "reasons": self.reasons}
+
+
+# --- building the inputs ---------------------------------------------------------------------------
+
+def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, municipality: str,
+               nace_codes: list[str], description: str, interests: list[str]) -> FirmEntry:
+    from matching.firms import LEGAL_FORMS
+
+    place = find_municipality(municipality)
+    declared = interest_domains(description, interests)
+    return FirmEntry(
+        firm_id=firm_id, name=name,
+        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None),
+        nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
+        declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
+    )
+
+
+def entry_from_profile(p: FirmProfile) -> FirmEntry:
+    return firm_entry(p.firm_id, p.name, p.legal_form, p.size_class, p.municipality, p.nace_codes,
+                      p.description, p.interests)
+
+
+def _dates(values: Iterable[Any] | None) -> tuple[dt.date, ...]:
+    out = []
+    for v in values or ():
+        out.append(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
+    return tuple(out)
+
+
+def call_terms(fields: dict[str, Any]) -> CallTerms:
+    return CallTerms(
+        applicant_types=tuple(fields.get("applicant_types") or ()),
+        cohesion_regions=tuple(fields.get("cohesion_regions") or ()),
+        deadlines=_dates(fields.get("deadlines")),
+        until_funds_spent=bool(fields.get("until_funds_spent")),
+        withdrawn=bool(fields.get("withdrawn")),
+    )
+
+
+def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallProfile:
+    """A call ready for matching: its domains and S4 areas classified from title and text."""
+    labels = classify_text(title, text)
+    s4 = classify_secondary(title, text, "s4_areas")
+    return CallProfile(call_id, title or "", text or "", terms,
+                       domains={label.domain: label.score for label in labels},
+                       s4={label.domain: label.score for label in s4}, labels=labels)
+
+
+def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,
+                      include_closed: bool) -> tuple[np.ndarray, np.ndarray, list[FirmClass]]:
+    """(classes x calls verdict codes, class index of each firm, the classes)."""
+    classes: dict[FirmClass, int] = {}
+    index = np.array([classes.setdefault(f.klass, len(classes)) for f in firms], np.int64)
+    table = np.zeros((len(classes), len(calls)), np.int8)
+    for klass, row in classes.items():
+        for col, call in enumerate(calls):
+            table[row, col] = _VERDICT_CODE[assess(klass, call.terms, today, include_closed=include_closed).eligible]
+    return table, index, list(classes)
+
+
+def build_matcher(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,
+                  include_closed: bool) -> Matcher:
+    table, index, _ = eligibility_table(firms, calls, today, include_closed)
+    return Matcher(firms, calls, table, index)
+
+
+def match_rows(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], *, top: int | None = None,
+               today: dt.date | None = None, include_closed: bool = False, lang: str = "sl",
+               min_score: float = 0.0) -> list[MatchRow]:
+    """Scored pairs with their reasons: the best `top` calls per firm, or all pairs."""
+    today = today or dt.date.today()
+    if not firms or not calls:
+        return []
+    matcher = build_matcher(firms, calls, today, include_closed)
+    call_keys = [set(keys(f"{c.title}\n{c.text}")) for c in calls]
+    rows = []
+    for ranked in matcher.top(top):
+        if ranked.score < min_score:
+            continue
+        firm, call = firms[ranked.firm_index], calls[ranked.call_index]
+        verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
+        parts = matcher.components(ranked.firm_index, ranked.call_index)
+        rows.append(MatchRow(firm.firm_id, call.call_id, round(ranked.score, 1), verdict.eligible, {
+            "eligibility": verdict.reasons,
+            "relevance": relevance_reasons(firm, call, parts, call_keys[ranked.call_index], lang),
+        }))
+    return rows
+
+
+# --- file mode -------------------------------------------------------------------------------------
+
+def calls_from_notices(path: Path) -> list[CallProfile]:
+    """Notice rows {id, url, text} -> call profiles, facts read with scrapers.extract."""
+    from fundscout.load import InputError, read_jsonl
+    from fundscout.records import RecordError
+    from scrapers.extract import extract_notice
+
+    calls, errors = [], []
+    for number, row in read_jsonl(path):
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
+            errors.append(RecordError(str(path), number, None, "expected an object with string 'id' and 'text'"))
+            continue
+        extraction = extract_notice(row["text"], row.get("url"))
+        fields = extraction.fields
+        calls.append(call_profile(row["id"], fields.get("title") or "", row["text"], call_terms(fields)))
+    if errors:
+        raise InputError(errors)
+    return calls
+
+
+def classify_file(notices: Path, output: Path) -> int:
+    """`fundscout classify`: one row per notice with its domains, scores and evidence."""
+    from fundscout.load import InputError, read_jsonl
+    from fundscout.records import RecordError
+    from scrapers.extract import extract_notice
+
+    out, errors = [], []
+    for number, row in read_jsonl(notices):
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
+            errors.append(RecordError(str(notices), number, None, "expected an object with string 'id' and 'text'"))
+            continue
+        title = extract_notice(row["text"], row.get("url")).fields.get("title") or ""
+        labels = classify_text(title, row["text"])
+        out.append({"id": row["id"], "domains": [label.domain for label in labels],
+                    "scores": {label.domain: label.score for label in labels},
+                    "evidence": {label.domain: label.evidence for label in labels}})
+    if errors:
+        raise InputError(errors)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
+    return len(out)
+
+
+def match_file(notices: Path, firms_csv: Path, output: Path, *, top: int | None = None,
+               include_closed: bool = False, today: dt.date | None = None, lang: str = "sl") -> dict[str, Any]:
+    """`fundscout match --input N.jsonl --firms F.csv --output O.jsonl`: no database."""
+    parsed = read_firms_csv(firms_csv)
+    firms = [entry_from_profile(p) for p in parsed.firms]
+    calls = calls_from_notices(notices)
+    rows = match_rows(firms, calls, top=top, today=today, include_closed=include_closed, lang=lang)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row.as_dict(), ensure_ascii=False) + "\n")
+    return {"firms": len(firms), "calls": len(calls), "rows": len(rows), "rejected": parsed.errors}
+
+
+# --- the store -------------------------------------------------------------------------------------
+
+STORE_MIN_SCORE = 1.0  # pairs below this are not stored (an existing row is still updated)
+
+
+def model_version() -> str:
+    """Hash of the reference data: a new taxonomy recomputes every pair."""
+    digest = hashlib.sha256()
+    for name in ("taxonomy.yaml", "nace_divisions.csv", "municipalities.csv"):
+        digest.update((REFERENCE_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class StoreReport:
+    calls_classified: int = 0
+    firms_updated: int = 0
+    pairs_scored: int = 0
+    pairs_written: int = 0
+    pairs_unchanged: int = 0
+    changed_call_ids: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{self.calls_classified} calls (re)classified, {self.firms_updated} firm profiles updated, "
+                f"{self.pairs_scored} pairs scored: {self.pairs_written} written, {self.pairs_unchanged} unchanged")
+
+
+def _call_text(call: Any) -> str:
+    return "\n".join(filter(None, [call.summary, call.programme, call.publisher]))
+
+
+def match_store(database_url: str, *, today: dt.date | None = None, lang: str = "sl",
+                include_closed: bool = False) -> StoreReport:
+    """Classify calls, derive firm domains, and recompute the matches whose inputs changed."""
+    from sqlalchemy import delete, select
+
+    from fundscout.db import session_scope
+    from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
+
+    today = today or dt.date.today()
+    version = model_version()
+    report = StoreReport()
+    now = utcnow()
+    with session_scope(database_url) as session:
+        stored_calls = list(session.scalars(select(Call).order_by(Call.id)))
+        stored_firms = list(session.scalars(select(Firm).order_by(Firm.firm_id)))
+        stored_domains: dict[str, dict[str, CallDomain]] = {}
+        for row in session.scalars(select(CallDomain)):
+            stored_domains.setdefault(row.call_id, {})[row.domain] = row
+
+        profiles = []
+        for call in stored_calls:
+            fields = {name: getattr(call, name) for name in
+                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn")}
+            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields))
+            profiles.append(profile)
+            labels = profile.labels
+            new = {label.domain: label for label in labels}
+            old = stored_domains.get(call.id, {})
+            if set(new) != set(old) or sorted(call.domains or []) != sorted(new):
+                session.execute(delete(CallDomain).where(CallDomain.call_id == call.id))
+                for label in labels:
+                    session.add(CallDomain(call_id=call.id, domain=label.domain, score=label.score,
+                                           evidence=label.evidence, classified_at=now))
+                call.domains = sorted(new)
+                report.calls_classified += 1
+                report.changed_call_ids.append(call.id)
+
+        entries = []
+        for firm in stored_firms:
+            entry = firm_entry(firm.firm_id, firm.name, firm.legal_form, firm.size_class, firm.municipality,
+                               firm.nace_codes or [], firm.description or "", firm.interests or [])
+            entries.append(entry)
+            if sorted(firm.domains or []) != entry.domains:
+                firm.domains = entry.domains
+                report.firms_updated += 1
+        session.flush()
+        if not entries or not profiles:
+            return report
+
+        existing = {(m.firm_id, m.call_id): m for m in session.scalars(select(Match))}
+        matcher = build_matcher(entries, profiles, today, include_closed)
+        call_keys: dict[int, set[str]] = {}
+        for ranked in matcher.top(None):
+            report.pairs_scored += 1
+            firm, call = entries[ranked.firm_index], profiles[ranked.call_index]
+            stored_call = stored_calls[ranked.call_index]
+            verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
+            inputs = hashlib.sha256(json.dumps([
+                version, stored_firms[ranked.firm_index].content_hash, stored_call.content_hash,
+                verdict.status, firm.domains, sorted(call.domains), lang, include_closed,
+            ]).encode()).hexdigest()
+            row = existing.get((firm.firm_id, call.call_id))
+            if row is not None and row.inputs_hash == inputs:
+                report.pairs_unchanged += 1
+                continue
+            if row is None and ranked.score < STORE_MIN_SCORE:
+                continue
+            if ranked.call_index not in call_keys:
+                call_keys[ranked.call_index] = set(keys(f"{call.title}\n{call.text}"))
+            parts = matcher.components(ranked.firm_index, ranked.call_index)
+            reasons = {"eligibility": verdict.reasons,
+                       "relevance": relevance_reasons(firm, call, parts, call_keys[ranked.call_index], lang)}
+            values = dict(score=round(ranked.score, 1), eligible=verdict.eligible, reasons=reasons,
+                          inputs_hash=inputs, computed_at=now)
+            if row is None:
+                session.add(Match(firm_id=firm.firm_id, call_id=call.call_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            report.pairs_written += 1
+    return report
