@@ -20,7 +20,7 @@ BRIEF_MIN_SCORE = 60.0
 
 
 class CrawlRejected(Exception):
-    """The crawl ran but its output failed the gate: a retry of the same crawl cannot help."""
+    """The gate refused a crawl for a reason a retry cannot fix (the site changed, the feed is invalid)."""
 
 
 def spider_names() -> list[str]:
@@ -30,14 +30,29 @@ def spider_names() -> list[str]:
 
 
 def crawl_source(spider: str, *, offline: bool = False) -> dict:
-    """Crawl one source in a subprocess and load it if it passes the gate."""
+    """Crawl one source in a subprocess and load it if it passes the gate.
+
+    A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network) and
+    `CrawlRejected` when it cannot.
+    """
     from scrapers.runner import CrawlFailed, run_spider
 
     try:
         outcome = run_spider(spider, database_url=settings().database_url, offline=offline, timeout=CRAWL_TIMEOUT_S)
     except CrawlFailed as exc:
-        raise CrawlRejected(f"{spider}: {exc}") from exc
-    return summary(outcome)
+        if retry_may_help(exc.outcome.summary):
+            raise
+        raise CrawlRejected(str(exc)) from exc
+    return {"spider": outcome.spider, "run_id": outcome.run_id, "items": outcome.items,
+            "created": outcome.created, "changed": outcome.changed, "run_dir": str(outcome.run_dir)}
+
+
+def retry_may_help(run_summary: dict) -> bool:
+    """True when a refused crawl failed for passing reasons: it crashed, timed out, or lost requests
+    to the network; False when the pages were not recognised, monitors failed or the feed was bad."""
+    if not run_summary or run_summary.get("finish_reason") != "finished":
+        return True
+    return run_summary.get("retries_given_up", 0) > 0 and run_summary.get("layout_errors", 0) == 0
 
 
 def match_store() -> dict:
@@ -78,14 +93,14 @@ def _run_weekly(week: str, *, send: bool) -> dict:
 
 
 def summary(report: Any) -> dict:
-    """A stage's report as plain JSON values: lists become counts, paths and dates strings."""
+    """A stage's report as plain JSON values (paths and dates as strings) for XCom."""
     fields = asdict(report) if is_dataclass(report) else dict(report)
     return {name: _plain(value) for name, value in fields.items()}
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
-        return len(value)
+        return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (Path, date)):
