@@ -1,7 +1,8 @@
 """The project's DAGs run unchanged on CeleryExecutor: PostgreSQL metadata DB, Redis broker, a real worker.
 
 `scripts/airflow.sh celery` (what `make airflow-celery` runs) starts every component; the test gives it a
-fresh metadata database, its own Redis database number and the PostgreSQL test store.
+fresh metadata database, its own Redis database number and the PostgreSQL test store with the sample
+calls and firms, and runs `match_calls` there.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import airflow_env, api_healthy, free_port, run_airflow, wait_until
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from fundscout.config import DATA_DIR
+from fundscout.db import session_scope
+from fundscout.db.models import Match
+from fundscout.load import import_calls_file, import_firms_file
+
 REDIS_DB = 13  # apart from the default 0 that a local `make airflow-celery` uses
-DAG_ID = "draft_briefs"
+DAG_ID = "match_calls"
 
 
 @pytest.fixture
@@ -47,7 +53,10 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, redis_url, postgres_url):
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, redis_url, db_url):
+    import_calls_file(db_url, DATA_DIR / "sample" / "calls.jsonl")
+    import_firms_file(db_url, DATA_DIR / "sample" / "firms.csv")
     env = airflow_env(
         tmp_path,
         AIRFLOW_CELERY_DATABASE_URL=metadata_url,
@@ -55,7 +64,7 @@ def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, 
         AIRFLOW__CELERY__WORKER_CONCURRENCY="2",
         AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
-        FUNDSCOUT_DATABASE_URL=postgres_url,
+        FUNDSCOUT_DATABASE_URL=db_url,
     )
     group = components(env)
     group.start("airflow-celery", "scripts/airflow.sh", "celery")
@@ -82,3 +91,5 @@ def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, 
     assert scalar("SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'") >= 1
     assert scalar("SELECT count(*) FROM task_instance WHERE dag_id = :d AND state = 'success'", d=DAG_ID) >= 1
     meta.dispose()
+    with session_scope(db_url) as session:  # the worker's task wrote the matches into the store
+        assert session.scalar(select(func.count()).select_from(Match)) > 0
