@@ -103,6 +103,8 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (Path, date)):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
         return str(value)
     return value
