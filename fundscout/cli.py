@@ -186,9 +186,72 @@ def match(
 
 
 @app.command()
-def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")]) -> None:
-    """Build the weekly Excel digests and e-mails."""
-    _not_built("digest")
+def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
+           out: Annotated[Path | None, typer.Option(help="Folder for digests/*.xlsx and outbox/*.eml "
+                                                         "(default: $FUNDSCOUT_HOME).")] = None,
+           send: Annotated[bool, typer.Option(help="Send the e-mails through FUNDSCOUT_SMTP_URL "
+                                                   "(each firm at most once a week).")] = False,
+           lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
+           min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = 30.0) -> None:
+    """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
+    from fundscout.db import upgrade
+    from fundscout.digest import run_weekly
+    from fundscout.digest.links import has_stable_key
+
+    cfg = settings()
+    if send and not has_stable_key():
+        _fail_input(["--send needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
+                     "workbooks stay valid after this run"])
+    upgrade(cfg.database_url)
+    try:
+        report = run_weekly(cfg.database_url, week, out_dir=out or cfg.home, send=send,
+                            smtp_url=cfg.smtp_url, lang=lang, min_score=min_score)
+    except ValueError as exc:
+        _fail_input([str(exc)])
+    typer.echo(str(report))
+    for firm_id, status in sorted(report.outcome.items()):
+        if status != "sent":
+            typer.echo(f"  {firm_id}: {status}", err=True)
+
+
+@app.command()
+def feedback(file: Annotated[Path, typer.Argument(help="A digest workbook a firm sent back.")]) -> None:
+    """Store a firm's responses (zanima nas / ni relevantno / prijavljamo se) for its future matches."""
+    from fundscout.db import upgrade
+    from fundscout.digest.feedback import FeedbackError, store_feedback
+
+    cfg = settings()
+    upgrade(cfg.database_url)
+    try:
+        report = store_feedback(cfg.database_url, file)
+    except FeedbackError as exc:
+        _fail_input([str(exc)])
+    typer.echo(str(report))
+    for problem in report.problems:
+        typer.echo(f"warning: {problem}", err=True)
+
+
+@app.command()
+def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an unsubscribe link.")] = None,
+                firm: Annotated[str | None, typer.Option(help="Firm id, instead of a token.")] = None) -> None:
+    """Stop a firm's weekly digests."""
+    from fundscout.db import upgrade
+    from fundscout.digest import BadToken, unsubscribe as unsubscribe_token, unsubscribe_firm
+
+    if (token is None) == (firm is None):
+        _fail_input(["give either an unsubscribe TOKEN or --firm ID"])
+    cfg = settings()
+    upgrade(cfg.database_url)
+    if firm is not None:
+        if not unsubscribe_firm(cfg.database_url, firm):
+            _fail_input([f"firm {firm!r} is not in the store"])
+        firm_id = firm
+    else:
+        try:
+            firm_id = unsubscribe_token(cfg.database_url, token)
+        except (BadToken, LookupError) as exc:
+            _fail_input([str(exc)])
+    typer.echo(f"firm {firm_id} unsubscribed: it gets no more digests")
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,3 +34,19 @@ def run_demo(cfg: Settings) -> Iterator[str]:
     with session_scope(demo_cfg.database_url) as session:
         firms = load_firms(session, firms_file.firms)
     yield f"  firms:  {firms}"
+
+    yield from _digest_stage(demo_cfg)
+
+
+def _digest_stage(cfg: Settings) -> Iterator[str]:
+    """Weekly digests of the current week as files (digests/*.xlsx, outbox/*.eml); nothing is sent."""
+    from fundscout.digest import run_weekly
+    from fundscout.digest.collect import Week
+
+    today = dt.datetime.now(cfg.timezone).date()
+    report = run_weekly(cfg.database_url, Week.containing(today).name, out_dir=cfg.home, send=False,
+                        smtp_url=None, today=today)
+    if not report.workbooks:
+        yield "  digest: no firm matched an open call yet (no matches in the store), so no digest was written"
+        return
+    yield f"  digest: {report}; {cfg.home / 'digests'}, e-mails in {cfg.home / 'outbox'}"

@@ -236,3 +236,18 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- digests stage ---------------------------------------------------------------------------------
+
+
+class FirmFeedback(Base):
+    """A firm's response to a call, picked in its weekly workbook; the latest one counts."""
+
+    __tablename__ = "firm_feedback"
+    firm_id: Mapped[str] = mapped_column(ForeignKey("firms.firm_id"), primary_key=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # interested / not_relevant / applying
+    week: Mapped[str] = mapped_column(String(10))  # the digest week the response came with
+    source: Mapped[str] = mapped_column(Text)  # file name it was read from
+    received_at: Mapped[dt.datetime] = mapped_column(Timestamp)

@@ -7,6 +7,7 @@ with `=`, `+`, `-` or `@` stays text; this module removes what XML and Excel can
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ CUT_MARKERS = {"sl": " … [skrajšano]", "en": " … [truncated]"}
 # the two non-characters XML forbids.
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\r\n]+")
+_NOT_IN_URL = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: object, limit: int = EXCEL_CELL_LIMIT, lang: str = "sl", *,
@@ -39,12 +41,9 @@ def clean_text(value: object, limit: int = EXCEL_CELL_LIMIT, lang: str = "sl", *
     return text[: max(limit - len(marker), 0)].rstrip() + marker
 
 
-def safe_url(value: object) -> str | None:
-    """The URL if it is a plain http(s) link fit for a hyperlink, else None (never javascript:)."""
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    if not url or len(url) > URL_LIMIT or _UNWANTED.search(url) or any(c.isspace() for c in url):
+@functools.lru_cache(maxsize=16_384)
+def _checked_url(url: str) -> str | None:
+    if not url or len(url) > URL_LIMIT or _NOT_IN_URL.search(url):
         return None
     try:
         parts = urlsplit(url)
@@ -53,3 +52,10 @@ def safe_url(value: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is a plain http(s) link fit for a hyperlink, else None (never javascript:)."""
+    if not isinstance(value, str):
+        return None
+    return _checked_url(value.strip())

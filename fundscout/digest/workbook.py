@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -234,8 +235,17 @@ def _change_field(change: DigestChange, ctx: _Context) -> str:
 def _change_value(value: Any, name: str, ctx: _Context) -> Any:
     """A history value as a typed cell value: dates as dates, amounts as numbers, codes as labels."""
     f = FIELDS_BY_NAME.get(name)
-    if value is None or f is None:
-        return value
+    if value is None:
+        return None
+    if f is None:
+        return value if isinstance(value, (str, int, float)) else json.dumps(value, ensure_ascii=False)
+    try:
+        return _typed_change_value(value, f, ctx)
+    except (TypeError, ValueError):  # a history value of an unexpected shape is shown as it is
+        return json.dumps(value, ensure_ascii=False)
+
+
+def _typed_change_value(value: Any, f: Field, ctx: _Context) -> Any:
     if f.kind == "date":
         return _as_date(value)
     if f.kind == "dates":
@@ -400,10 +410,16 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=16_384)
+def _cell_text(value: str, limit: int, lang: str) -> str:
+    """Cleaned, cut and escaped; cached because a call appears in several sheets and workbooks."""
+    return _xml_text(clean_text(value, limit, lang))
+
+
 def _string(ref: str, style: int, text: str) -> str:
     # Always the string type: a title like "=HYPERLINK(...)" stays text, never a formula.
     return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-            f"{_xml_text(text)}</t></is></c>")
+            f"{text}</t></is></c>")
 
 
 def _number(ref: str, style: int, number: float) -> str:
@@ -417,24 +433,41 @@ def _days_style(days: int) -> str:
     return "days"
 
 
-def _cell(ref: str, column: Column, value: Any, styles: dict[str, int], lang: str) -> str:
-    if value is None or value == "":
-        return ""
-    kind = column.kind
-    if isinstance(value, str):
-        if kind == "title":
-            return _string(ref, styles["title"], clean_text(value, TITLE_LIMIT, lang))
-        style = {"wrap": "wrap", "value": "wrap", "status": "status"}.get(kind, "text")
-        return _string(ref, styles[style], clean_text(value, TEXT_LIMIT, lang))
-    if isinstance(value, bool):
-        return _string(ref, styles["text"], word("yes" if value else "no", lang))
-    if isinstance(value, dt.date):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        return _number(ref, styles["date"], (day - _EXCEL_EPOCH).days)
-    if kind == "days":
-        return _number(ref, styles[_days_style(int(value))], int(value))
-    style = kind if kind in ("money", "score") else "number"
-    return _number(ref, styles[style], round(float(value), 2))
+_STRING_STYLES = {"title": "title", "wrap": "wrap", "value": "wrap", "status": "status"}
+
+
+@dataclass(frozen=True)
+class _ColumnWriter:
+    """A column's cell writer with its styles looked up once per sheet."""
+
+    column: Column
+    letter: str
+    string_style: int
+    limit: int
+    styles: dict[str, int]
+    lang: str
+
+    @classmethod
+    def of(cls, column: Column, letter: str, styles: dict[str, int], lang: str) -> "_ColumnWriter":
+        return cls(column, letter, styles[_STRING_STYLES.get(column.kind, "text")],
+                   TITLE_LIMIT if column.kind == "title" else TEXT_LIMIT, styles, lang)
+
+    def cell(self, number: int, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        ref = f"{self.letter}{number}"
+        if isinstance(value, str):
+            return _string(ref, self.string_style, _cell_text(value, self.limit, self.lang))
+        if isinstance(value, bool):
+            return _string(ref, self.styles["text"], word("yes" if value else "no", self.lang))
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            return _number(ref, self.styles["date"], (day - _EXCEL_EPOCH).days)
+        kind = self.column.kind
+        if kind == "days":
+            return _number(ref, self.styles[_days_style(int(value))], int(value))
+        style = kind if kind in ("money", "score") else "number"
+        return _number(ref, self.styles[style], round(float(value), 2))
 
 
 def _url_of(row: Any) -> str | None:
@@ -445,22 +478,17 @@ def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context,
                 styles: dict[str, int]) -> tuple[list[str], dict[str, str]]:
     """Row XML (header first) and {title cell: URL} of one data sheet."""
     lang = ctx.lang
-    letters = _LETTERS[: len(columns)]
-    header = "".join(_string(f"{letter}1", styles["bold"], column.label(lang))
-                     for letter, column in zip(letters, columns))
+    writers = [_ColumnWriter.of(c, letter, styles, lang) for c, letter in zip(columns, _LETTERS)]
+    header = "".join(_string(f"{w.letter}1", styles["bold"], _xml_text(w.column.label(lang)))
+                     for w in writers)
     out = [f'<row r="1">{header}</row>']
     links: dict[str, str] = {}
+    title = next((w for w in writers if w.column.kind == "title"), None)
     for number, row in enumerate(rows, start=2):
-        cells = []
-        for letter, column in zip(letters, columns):
-            ref = f"{letter}{number}"
-            xml = _cell(ref, column, column.get(row, ctx), styles, lang)
-            if xml and column.kind == "title":
-                url = _url_of(row)
-                if url:
-                    links[ref] = url
-            cells.append(xml)
-        out.append(f'<row r="{number}">{"".join(cells)}</row>')
+        cells = "".join([w.cell(number, w.column.get(row, ctx)) for w in writers])
+        out.append(f'<row r="{number}">{cells}</row>')
+        if title is not None and (url := _url_of(row)):
+            links[f"{title.letter}{number}"] = url
     return out, links
 
 
@@ -538,8 +566,8 @@ _FIELD_HELP_SL = {
 def _legend_xml(digest: Digest, lang: str, styles: dict[str, int]) -> str:
     rows = [(word("legend_term", lang), word("legend_meaning", lang)), *_legend_rows(digest, lang)]
     return "".join(
-        f'<row r="{n}">{_string(f"A{n}", styles["bold"], clean_text(term, TEXT_LIMIT, lang))}'
-        f'{_string(f"B{n}", styles["wrap"], clean_text(meaning, TEXT_LIMIT, lang))}</row>'
+        f'<row r="{n}">{_string(f"A{n}", styles["bold"], _cell_text(term, TEXT_LIMIT, lang))}'
+        f'{_string(f"B{n}", styles["wrap"], _cell_text(meaning, TEXT_LIMIT, lang))}</row>'
         for n, (term, meaning) in enumerate(rows, start=1))
 
 
