@@ -29,11 +29,11 @@ def crawl_calls():
     # Each source loads its own run, so a spider's success updates `calls` whatever the others do.
     @task(outlets=[CALLS], execution_timeout=timedelta(minutes=40))
     def crawl(spider: str, params: dict | None = None) -> dict:
-        from fundscout.jobs import CrawlRejected, crawl_source
+        from fundscout.jobs import PermanentFailure, crawl_source
 
         try:
             return crawl_source(spider, offline=params["offline"])
-        except CrawlRejected as exc:  # the site changed or the gate said no: a retry cannot help
+        except PermanentFailure as exc:  # e.g. the site was redesigned: fail now, without retries
             raise AirflowFailException(str(exc)) from exc
 
     crawl.expand(spider=list_spiders())

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
+from airflow.sdk.exceptions import AirflowFailException
 
 LJUBLJANA = pendulum.timezone("Europe/Ljubljana")
 
@@ -27,9 +28,12 @@ def weekly_digests():
     # The outbox records each sent digest, so a retry sends only what is still unsent.
     @task(pool="smtp")
     def send(built: dict) -> dict:
-        from fundscout.jobs import send_digests
+        from fundscout.jobs import PermanentFailure, send_digests
 
-        return send_digests(built["week"])
+        try:
+            return send_digests(built["week"])
+        except PermanentFailure as exc:  # SMTP or key not configured: a retry cannot help
+            raise AirflowFailException(str(exc)) from exc
 
     send(build())
 

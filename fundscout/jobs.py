@@ -19,8 +19,8 @@ CRAWL_TIMEOUT_S = 30 * 60
 BRIEF_MIN_SCORE = 60.0
 
 
-class CrawlRejected(Exception):
-    """The gate refused a crawl for a reason a retry cannot fix (the site changed, the feed is invalid)."""
+class PermanentFailure(Exception):
+    """A failure that a retry cannot fix: the site changed, the feed is invalid, a setting is missing."""
 
 
 def spider_names() -> list[str]:
@@ -33,7 +33,7 @@ def crawl_source(spider: str, *, offline: bool = False) -> dict:
     """Crawl one source in a subprocess and load it if it passes the gate.
 
     A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network) and
-    `CrawlRejected` when it cannot.
+    `PermanentFailure` when it cannot.
     """
     from scrapers.runner import CrawlFailed, run_spider
 
@@ -42,7 +42,7 @@ def crawl_source(spider: str, *, offline: bool = False) -> dict:
     except CrawlFailed as exc:
         if retry_may_help(exc.outcome.summary):
             raise
-        raise CrawlRejected(str(exc)) from exc
+        raise PermanentFailure(str(exc)) from exc
     return {"spider": outcome.spider, "run_id": outcome.run_id, "items": outcome.items,
             "created": outcome.created, "changed": outcome.changed, "run_dir": str(outcome.run_dir)}
 
@@ -76,20 +76,25 @@ def iso_week(moment: datetime) -> str:
 
 
 def build_digests(week: str) -> dict:
-    return {"week": week, **_run_weekly(week, send=False)}
+    return _run_weekly(week, send=False)
 
 
 def send_digests(week: str) -> dict:
-    return {"week": week, **_run_weekly(week, send=True)}
+    """Send the week's digests; the outbox skips firms already sent to, so a retry sends no duplicate."""
+    from fundscout.digest.links import has_stable_key
+
+    if not settings().smtp_url or not has_stable_key():
+        raise PermanentFailure("sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
+                               "(the key keeps unsubscribe links valid after this run)")
+    return _run_weekly(week, send=True)
 
 
 def _run_weekly(week: str, *, send: bool) -> dict:
     from fundscout.digest import run_weekly
 
     cfg = settings()
-    out_dir = cfg.home / "digests" / week
-    report = run_weekly(cfg.database_url, week, out_dir=out_dir, send=send, smtp_url=cfg.smtp_url)
-    return {"out_dir": str(out_dir), **summary(report)}
+    # the same folder as `fundscout digest`: digests/ and outbox/ with the week in each file name
+    return summary(run_weekly(cfg.database_url, week, out_dir=cfg.home, send=send, smtp_url=cfg.smtp_url))
 
 
 def summary(report: Any) -> dict:

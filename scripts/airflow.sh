@@ -7,10 +7,24 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/airflow_env.sh"
 
+load_secrets() {
+    # Made once per deployment; every component (and each Celery worker machine) needs the same:
+    # Airflow signs task tokens with the first two, FundScout signs review sessions and unsubscribe links.
+    local secrets="$AIRFLOW_HOME/secrets.env" name
+    if [[ ! -s "$secrets" ]]; then
+        (umask 077 && python -c 'import secrets
+for name in ("AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "FUNDSCOUT_SECRET_KEY"):
+    print(f"{name}={secrets.token_hex(32)}")' >"$secrets")
+    fi
+    while IFS='=' read -r name value; do  # a value already in the environment wins
+        [[ -n "${!name:-}" ]] || export "$name=$value"
+    done <"$secrets"
+}
+
 setup() {
     airflow db migrate >"$AIRFLOW_HOME/db-migrate.log" 2>&1 || { cat "$AIRFLOW_HOME/db-migrate.log" >&2; exit 1; }
-    # one slot: digests go out one at a time, however many workers there are
     fundscout init >/dev/null
+    # one slot: digests go out one at a time, however many workers there are
     airflow pools set smtp 1 "SMTP sends for the weekly digests, one at a time" >/dev/null
     # the simple auth manager keeps its passwords in this file; writing it first lets us print the login
     local passwords="$AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"
@@ -34,12 +48,6 @@ celery_env() {
     export AIRFLOW__CELERY__RESULT_BACKEND="${AIRFLOW__CELERY__RESULT_BACKEND:-db+$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN}"
     # workers on other machines need the same store, so the store is PostgreSQL too
     export FUNDSCOUT_DATABASE_URL="${FUNDSCOUT_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/fundscout}"
-    # every component signs and checks the task tokens: all must share these secrets
-    local secrets="$AIRFLOW_HOME/secrets.env"
-    if [[ ! -s "$secrets" ]]; then
-        (umask 077 && python -c 'import secrets; print(f"AIRFLOW__API_AUTH__JWT_SECRET={secrets.token_hex(32)}\nAIRFLOW__API__SECRET_KEY={secrets.token_hex(32)}")' >"$secrets")
-    fi
-    set -a && source "$secrets" && set +a
 }
 
 create_postgres_database() {  # the metadata DB and the store, created if missing
@@ -73,6 +81,7 @@ run_celery() {
     wait -n "${pids[@]}"
 }
 
+load_secrets
 case "${1:-}" in
     setup) setup && login_help ;;
     standalone) setup && login_help && exec airflow standalone ;;

@@ -1,17 +1,22 @@
-"""`crawl_calls` then `match_calls`, run by Airflow (`dag.test()`) on the offline sample site, fill the store."""
+"""The DAGs run by Airflow (`dag.test()`) on the offline sample site: `crawl_calls` and `match_calls` fill
+the store, `draft_briefs` queues briefs, `weekly_digests` mails a real SMTP server on loopback."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
+import pendulum
 import pytest
+from aiosmtpd.controller import Controller
+from conftest import free_port
 from sqlalchemy import func, select
 
 from fundscout.config import DATA_DIR
 from fundscout.db import session_scope
-from fundscout.db.models import Call, CallDomain, Match, ScrapeRun
+from fundscout.db.models import Brief, Call, CallDomain, DigestOutbox, Match, ScrapeRun
 from fundscout.load import import_firms_file
 
 
@@ -25,6 +30,28 @@ def dags(dags_folder):
     bag = BundleDagBag(dag_folder=dags_folder, bundle_path=dags_folder)
     assert bag.import_errors == {}
     return bag.dags
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001 - aiosmtpd's hook signature
+        self.recipients += envelope.rcpt_tos
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox(monkeypatch) -> Iterator[Inbox]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("FUNDSCOUT_SMTP_URL", f"smtp://127.0.0.1:{controller.port}?from=razpisi@fundscout.example&timeout=5")
+    monkeypatch.setenv("FUNDSCOUT_SECRET_KEY", "test-key-for-unsubscribe-links")
+    yield inbox
+    controller.stop()
 
 
 def _asset_events(name: str) -> int:
@@ -45,7 +72,7 @@ def _task_states(run) -> dict[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_crawl_then_match_on_the_sample_site(dags, fundscout_env):
+def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp_inbox):
     from scrapers.runner import spider_names
 
     db_url = fundscout_env
@@ -78,3 +105,18 @@ def test_crawl_then_match_on_the_sample_site(dags, fundscout_env):
     assert again.state == "success"
     with session_scope(db_url) as session:
         assert session.scalar(select(func.count()).select_from(Match)) == matches
+
+    briefs = dags["draft_briefs"].test()
+    assert briefs.state == "success", _task_states(briefs)
+    with session_scope(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(Brief)) > 0
+
+    monday = pendulum.now("Europe/Ljubljana").start_of("week").add(hours=7)
+    digests = dags["weekly_digests"].test(logical_date=monday)
+    assert digests.state == "success", _task_states(digests)
+    with session_scope(db_url) as session:
+        sent = session.scalars(select(DigestOutbox.firm_id).where(DigestOutbox.status == "sent")).all()
+    assert sent and len(smtp_inbox.recipients) == len(sent)
+    # a re-run of the same week (a retry, say) sends nobody a second digest
+    dags["weekly_digests"].test(logical_date=monday.add(minutes=1))
+    assert len(smtp_inbox.recipients) == len(sent)
