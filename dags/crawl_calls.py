@@ -2,22 +2,16 @@
 
 from datetime import timedelta
 
-import pendulum
 from airflow.sdk import Param, dag, task
 from airflow.sdk.exceptions import AirflowFailException
-from assets import CALLS
-
-LJUBLJANA = pendulum.timezone("Europe/Ljubljana")
+from common import CALLS, DAG_ARGS
 
 
 @dag(
     schedule="30 5 * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz=LJUBLJANA),
-    catchup=False,
-    max_active_runs=1,
     params={"offline": Param(False, type="boolean", description="Crawl the bundled sample site")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=10), "retry_exponential_backoff": True},
-    tags=["fundscout"],
+    **DAG_ARGS,
 )
 def crawl_calls():
     @task

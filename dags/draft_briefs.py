@@ -1,17 +1,13 @@
 """Draft briefs for new promising calls into the working group's review queue."""
 
-import pendulum
 from airflow.sdk import dag, task
-from assets import MATCHES
+from common import DAG_ARGS, MATCHES
 
 
 @dag(
     schedule=[MATCHES],
-    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Ljubljana"),
-    catchup=False,
-    max_active_runs=1,
     default_args={"retries": 1},
-    tags=["fundscout"],
+    **DAG_ARGS,
 )
 def draft_briefs():
     @task

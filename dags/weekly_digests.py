@@ -2,20 +2,15 @@
 
 from datetime import timedelta
 
-import pendulum
 from airflow.sdk import dag, task
 from airflow.sdk.exceptions import AirflowFailException
-
-LJUBLJANA = pendulum.timezone("Europe/Ljubljana")
+from common import DAG_ARGS
 
 
 @dag(
     schedule="0 7 * * 1",
-    start_date=pendulum.datetime(2026, 1, 5, tz=LJUBLJANA),
-    catchup=False,
-    max_active_runs=1,
     default_args={"retries": 3, "retry_delay": timedelta(minutes=15)},
-    tags=["fundscout"],
+    **DAG_ARGS,
 )
 def weekly_digests():
     # The week comes from the run's logical date, so a retry or re-run rebuilds the same week.
