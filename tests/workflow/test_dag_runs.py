@@ -120,3 +120,37 @@ def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp
     # a re-run of the same week (a retry, say) sends nobody a second digest
     dags["weekly_digests"].test(logical_date=monday.add(minutes=1))
     assert len(smtp_inbox.recipients) == len(sent)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch):
+    from datetime import timedelta
+
+    from scrapers import sample_site
+    from scrapers.runner import spider_names
+
+    render = sample_site.render_sample_sites
+    redesigned_host = sorted(render())[0]
+
+    def render_with_one_redesign(*args, **kwargs):
+        sites = render(*args, **kwargs)
+        new_look = sample_site.Page(b"<html><body><main><p>Nova spletna stran</p></main></body></html>")
+        sites[redesigned_host] = {key: new_look for key in sites[redesigned_host]}
+        return sites
+
+    monkeypatch.setattr(sample_site, "render_sample_sites", render_with_one_redesign)
+    dag = dags["crawl_calls"]
+    # no wait between tries, so a wrongful retry shows at once in try_number
+    monkeypatch.setitem(dag.get_task("crawl").partial_kwargs, "retry_delay", timedelta(0))
+
+    run = dag.test(run_conf={"offline": True})
+    assert run.state == "failed"
+    crawls = [ti for ti in run.get_task_instances() if ti.task_id == "crawl"]
+    failed = [ti for ti in crawls if ti.state == "failed"]
+    assert len(failed) == 1 and failed[0].try_number == 1  # failed without retrying
+    assert sorted(ti.state for ti in crawls if ti not in failed) == ["success"] * (len(spider_names()) - 1)
+    with session_scope(fundscout_env) as session:
+        verdicts = dict(session.execute(select(ScrapeRun.source, ScrapeRun.verdict)).all())
+        assert list(verdicts.values()).count("failed") == 1
+        assert session.scalar(select(func.count()).select_from(Call)) > 0  # the other sources loaded
