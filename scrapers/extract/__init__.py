@@ -58,6 +58,8 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     """Read the fields of one notice from its plain text."""
     values: dict[str, Any] = {name: None for name in EXTRACT_FIELDS}
     evidence: dict[str, str] = {}
+    if not text.strip():
+        return Extraction(values, evidence)
 
     def put(name: str, value: Any, snippet: str | None) -> None:
         values[name] = value
@@ -67,7 +69,7 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     notice = find_notice_number(text)
     if notice:
         put("notice_number", notice.value, notice.snippet)
-    issue, issue_date = find_gazette(text)
+    issue, issue_date = find_gazette(text, url)
     if issue:
         put("gazette_issue", issue.value, issue.snippet)
     published = find_published_on(text, issue_date)

@@ -98,6 +98,7 @@ _BUDGET_CUE = re.compile(
     r"(?:okvirn\w+|skupn\w+|celotn\w+)?\s*(?:višin\w+|vrednost\w*|obseg\w*|znes\w+)\s+"
     r"(?:\w+\s+){0,3}?(?:razpisan\w+|razpoložljiv\w+|nepovratn\w+|finančn\w+|namenjen\w+)?\s*(?:\w+\s+)?sredst\w*"
     r"|razpisan\w*\s+(?:\w+\s+){0,2}?(?:sredst\w*|znes\w*)|razpisan\w+"
+    r"|(?:skupn|okvirn)\w+\s+(?:okvirn\w+\s+)?višin\w+|sredst\w+\s+v\s+(?:skupn\w+\s+)?(?:okvirn\w+\s+)?višini"
     r"|vrednost\w*\s+(?:javnega\s+)?(?:razpis\w*|poziv\w*)"
     r"|(?:razpis|poziv)\w*\s+v\s+vrednosti"
     r"|(?:skupn\w+\s+)?razpisan\w+\s+znes\w+"
@@ -106,7 +107,9 @@ _BUDGET_CUE = re.compile(
     r"|\bbudget\b|total\s+(?:funding|amount)|funding\s+available",
     re.IGNORECASE,
 )
-_STRONG_CUE = re.compile(r"skupn|celotn|okvirn|razpisan|vrednost razpisa|total|budget", re.IGNORECASE)
+_STRONG_CUE = re.compile(r"skupn|celotn|okvirn|razpisan|vrednost razpisa|v vrednosti|total|budget", re.IGNORECASE)
+# "1,8 milijonov EU sredstev": the phrase's own amount carries no currency, so a later one is not it.
+_UNTAGGED_MILLIONS = re.compile(r"\d\s*(?:mio|milijon\w*|miljon\w*|million\w*)\b", re.IGNORECASE)
 # Amounts that are limits per applicant or sums of applications, not the call's budget.
 _PER_PROJECT = re.compile(
     r"najv\w*|najniž\w*|najmanj|največ|do višine|minimaln\w*|maksimaln\w*|posamezn\w+|na\s+(?:vlog|projekt|operacij|upravičen)\w*"
@@ -135,7 +138,8 @@ def find_budget(text: str) -> Budget | None:
             if amount.start < cue.end() - 1 or amount.start > sentence_end or amount.start - cue.end() > 220:
                 continue
             between = text[cue.start():amount.start]
-            if _PER_PROJECT.search(between) or _PER_PROJECT.search(text[max(0, cue.start() - 40):cue.start()]):
+            if _PER_PROJECT.search(between) or _PER_PROJECT.search(text[max(0, cue.start() - 40):cue.start()]) \
+                    or _UNTAGGED_MILLIONS.search(between):
                 break
             rank = 2 if _STRONG_CUE.search(cue.group(0)) else 1
             if best is None or rank > best[0] or (rank == best[0] and amount.start < best[1]):

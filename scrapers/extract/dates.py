@@ -123,23 +123,34 @@ def parse_date(text: str) -> dt.date | None:
 # Phrases that open a deadline: "Rok za oddajo vlog je …", "Rok prijave: …", "Roki za prijavo:",
 # "odprt do …", "Closing: …", "Deadline: …".
 _DEADLINE_OPENER = re.compile(
-    r"\brok\w*(?:\s+(?:za|prijav|oddaj|vlog|predlo)\w*)*"
-    r"|\b(?:bo|je)\s+odprt\w*\s+do\b"
-    r"|\bzbira(?:nje)?\w*\s+vlog\w*\s+do\b"
-    r"|\b(?:closing|deadline|submission deadline|cut-off)\b",
+    # "Rok:", "Rok prijave:", "Rok za oddajo vlog", "rok za vložitev predlogov" — not "rok za izvedbo projekta"
+    r"\brok\w*\s*:|\brok\w*\s+(?:za\s+)?(?:oddaj|prijav|predlo|vlož|vlog|dostav|zbiranj|sprejem|pošiljanj)\w*"
+    r"(?:\s+(?:projektn\w+|vlog|prijav|predlog|ponudb)\w*)*"
+    r"|\b(?:bo|je)\s+odprt\w*\s+(?:od|do)\b|\bopen\s+(?:until|till|from|between)\b"
+    r"|\b(?:zbira\w*|sprejema\w*)\s+(?:\w+\s+){0,2}?vlog\w*"
+    r"|\b(?:vlog|prijav|predlog|ponudb)\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti"
+    r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
+    r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
+    r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
+    r"|\b(?:oddaj\w*|predložitev|vložitev|zbiranje)\s+(?:\w+\s+){0,2}?(?:vlog|prijav|predlog)\w*\s*:"
+    r"|\bdatum\s+zaključka(?:\s+(?:razpisa|poziva))?\s*:"
+    r"|\b(?:closing|closes?|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,
 )
 # "V sredo, 28. novembra 2018, se je zaključil četrti rok …", "30. septembra 2022, izteče rok".
 _DEADLINE_AFTER_DATE = re.compile(
-    r"^[\s,]{0,3}(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+(?:\w+\s+){0,2}rok",
+    r"[\s,]{0,3}(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+(?:\w+\s+){0,2}rok",
     re.IGNORECASE,
 )
 # Dates that are not deadlines even inside a deadline sentence.
 _NOT_DEADLINE_BEFORE = re.compile(
-    r"(?:\bz\s+dne|\bod|\bdne\s+\S+\s+z\s+dne|\bobjav\w*|\bprejel\w*|\bpredstavitev\w*|\bizdan\w*)\s*$",
+    r"(?:\bz\s+dne|\bobjav\w*|\bprejel\w*|\bpredstavitev\w*|\bizdan\w*)\s*$", re.IGNORECASE,
+)
+# "je bil z dne 1. 4. 2019 podaljšan na …": the first date is no longer a deadline.
+_EXTENDED_FROM = re.compile(
+    r"\bz\s+dne\s+(?P<date>[0-3]?\d\.\s?[01]?\d\.\s?\d{4})\s+(?:je\s+)?(?:bil\w*\s+)?(?:podaljšan|prestavljen)",
     re.IGNORECASE,
 )
-_SUPERSEDED = re.compile(r"\bz\s+dne\s*$", re.IGNORECASE)
 _NEGATED_OPENER = re.compile(r"\brok\w*\s+(?:za\s+\w+\s+)?(?:je\s+)?potekel", re.IGNORECASE)
 # Questions and information requests have their own "do" dates; they are not submission deadlines.
 _NOT_SUBMISSION = re.compile(
@@ -185,43 +196,36 @@ def find_deadlines(text: str) -> Deadlines:
     """Submission deadlines: dates after a deadline phrase (within its sentence or list)."""
     dates = find_dates(text)
     chosen: dict[dt.date, str] = {}
-    superseded: set[dt.date] = set()
     for opener in _DEADLINE_OPENER.finditer(text):
         if _NEGATED_OPENER.match(text, opener.start()):
             continue
-        rest_of_line = text[opener.end():text.find("\n", opener.end()) if "\n" in text[opener.end():] else len(text)]
-        if re.fullmatch(r"\s*:?\s*", rest_of_line):
+        line_end = text.find("\n", opener.end())
+        rest_of_line = text[opener.end():line_end if line_end >= 0 else len(text)]
+        if re.fullmatch(r"\s*:?\s*", rest_of_line):  # "Roki za prijavo:" heading a list
             end = _list_span(text, opener.end())
         else:
             end = _sentence_span(text, opener.end())
-        window = text[opener.end():end]
-        if _NOT_SUBMISSION.search(window) and not re.match(r"\s*:", window):
-            window_dates = [d for d in dates if opener.end() <= d.start < end
-                            and not _NOT_SUBMISSION.search(text[opener.end():d.start])]
-        else:
-            window_dates = [d for d in dates if opener.end() <= d.start < end]
-        for date in window_dates:
+        for date in dates:
+            if not opener.end() <= date.start < end or _NOT_SUBMISSION.search(text[opener.end():date.start]):
+                continue
             before = text[max(opener.start(), date.start - 25):date.start]
-            if _SUPERSEDED.search(before):
-                superseded.add(date.value)
-                continue
-            if _NOT_DEADLINE_BEFORE.search(before) and not re.search(r"\bdo\s+\S*\s*$", before):
-                continue
-            if _is_range_start(text, date):
+            if _NOT_DEADLINE_BEFORE.search(before) or _is_range_start(text, date):
                 continue
             chosen.setdefault(date.value, _snippet(text, opener.start(), end))
     for date in dates:
         if _DEADLINE_AFTER_DATE.match(text, date.end):
             chosen.setdefault(date.value, _snippet(text, max(0, date.start - 20), date.end + 60))
+    superseded = {d.value for m in _EXTENDED_FROM.finditer(text) for d in dates
+                  if m.start("date") <= d.start < m.end("date")}
     kept = sorted(d for d in chosen if d not in superseded)
     return Deadlines(kept, [chosen[d] for d in kept])
 
 
 def _is_range_start(text: str, date: FoundDate) -> bool:
     """`od 10. 4. 2023 do 31. 12. 2023`: the first date opens the period, only the second ends it."""
-    before = text[max(0, date.start - 6):date.start].lower()
-    after = text[date.end:date.end + 6].lower()
-    return bool(re.search(r"\bod\s*$", before) and re.match(r"\s*(?:do|–|-)", after))
+    before = text[max(0, date.start - 9):date.start].lower()
+    after = text[date.end:date.end + 8].lower()
+    return bool(re.search(r"\b(?:od|from|between)\s*$", before) and re.match(r"\s*(?:do|to|and|until|–|-)", after))
 
 
 def _snippet(text: str, start: int, end: int) -> str:

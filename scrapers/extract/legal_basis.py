@@ -9,7 +9,6 @@ are EU law but not EU money, and a national fund (`Sklad za podnebne spremembe`)
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +35,7 @@ _REGULATIONS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"\b2021/241\b", "2021-2027", ("RRF",)),
         (r"\b2021/695\b", "2021-2027", ("HORIZON",)),
         (r"\b2021/783\b", "2021-2027", ("LIFE",)),
+        (r"(?i:\bhorizon|\bobzorj\w+)\s+2020\b", "2014-2020", ()),
     )
 )
 
@@ -53,20 +53,25 @@ _FUND_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("CF", r"\(KS\)|\bKS\s+(?:sredstv|sklad)", False),
         ("JTF", r"sklad\w* za pravičn\w+ prehod|just transition fund", True),
         ("JTF", r"\(SPP\)|\bJTF\b", False),
-        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014", True),
+        ("EAFRD", r"evropsk\w+ kmetijsk\w+ sklad\w* za razvoj podeželja|\bEKSRP\b|\bEAFRD\b|\bPRP\s+2014"
+                  r"|program\w* razvoja podeželja", True),
         ("EMFF", r"evropsk\w+ sklad\w* za pomorstvo|\bESPRA?\b|\bEMFA?F\b", True),
-        ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*|\bETS\b", True),
+        ("INTERREG", r"\binterreg\b|evropsk\w+ teritorialn\w+ sodelovanj\w*", True),
         ("RRF", r"načrt\w* za okrevanje in odpornost|mehanizm\w* za okrevanje in odpornost"
                 r"|sklad\w* za okrevanje in odpornost|recovery and resilience|nextgenerationeu|\bNOO\b|\bRRF\b", True),
         ("HORIZON", r"\bobzorj\w+ evrop\w*|\bhorizon europe\b|\bhorizon 2020\b|\bobzorje 2020\b|\bHORIZON-", True),
-        ("LIFE", r"\bLIFE(?:\s+(?:programm?e?|20\d\d|call)|\d{2}\b|-)|\bprogram\w* LIFE\b", False),
+        ("LIFE", r"\bLIFE(?:\s+(?i:programm?e?|call)|\s+20\d\d|\d{2}\b|-)|\b(?i:program\w*) LIFE\b", False),
+        ("OTHER_EU", r"\bdigital\w* europ\w*|\bdigitaln\w+ evrop\w*|connecting europe facility|instrument\w* za povezovanje evrope"
+                     r"|\berasmus\+|creative europe|ustvarjaln\w+ evrop\w*|\bEU4Health|\bsingle market programme|\bInvestEU"
+                     r"|\binnovation fund\b|\binovacijsk\w+ sklad\w*|\bURBACT|european urban initiative"
+                     r"|evropsk\w+ pobud\w+ za mesta|\bCERV\b|\bAMIF\b|sklad\w* za azil", True),
     )
 )
 _GENERIC_EU = re.compile(
     r"sredst\w+ (?:evropsk\w+ unij\w*|EU)\b|evropsk\w+ sredst\w+|sofinan\w+ (?:s strani |iz sredstev )?(?:EU|evropsk\w+ unij\w*)"
-    r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|\bEKP\b|izbor\w* operacij"
-    r"|kohezijsk\w+ regij\w*|\bKR[VZ]S\b|lokaln\w+ akcijsk\w+ skupin\w*|\bLAS\b|\bCLLD\b|\bCTN\b"
-    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union",
+    r"|sredstvi evropsk\w+ unij\w*|evropsk\w+ strukturn\w+|kohezijsk\w+ politik\w*|(?-i:\bEKP\b)|izbor\w* operacij"
+    r"|kohezijsk\w+ regij\w*|(?-i:\bKR[VZ]S\b|\bLAS\b|\bCLLD\b|\bCTN\b)|lokaln\w+ akcijsk\w+ skupin\w*"
+    r"|celostn\w+ teritorialn\w+ naložb|\bEU funding|european union|(?-i:\b[RE]SO\s?\d\.\d)",
     re.IGNORECASE,
 )
 # Text that names funds without meaning that they pay for this call.
@@ -80,6 +85,11 @@ _REGULATION_TITLE = re.compile(
     r"(?:uredb|regulation|direktiv|directive)\w*\s+(?:\w+\s+){0,2}\((?:EU|ES|EGS|EU,\s*Euratom)\)[^;]{0,900}?(?:\(UL\b[^)]*\)|;|\n)",
     re.IGNORECASE,
 )
+_CITED = re.compile(
+    r"(?<!spremembi )uredb\w*\s+(?:\w+\s+){0,2}?\((?:EU|ES)(?:,\s*Euratom)?\)\s*(?:št\.\s*)?$|uredb\w*\s+$",
+    re.IGNORECASE,
+)
+_FUND_TAG = re.compile(r"\(([^()]{2,30})\)")
 _STATE_AID = re.compile(
     r"\b651/2014\b|\b1407/2013\b|\b1408/2013\b|\b702/2014\b|\b2023/2831\b|\b2023/2832\b|de minimis"
     r"|državn\w+ pomoč\w*|skupinsk\w+ izjem",
@@ -88,11 +98,15 @@ _STATE_AID = re.compile(
 _PERIOD_SPAN = re.compile(r"\b(2007|2014|2021)\s*(?:[-–—/]|do|to)\s*(?:20)?(13|20|27)\b")
 _PERIOD_CONTEXT = re.compile(
     r"operativn\w+ program|kohezijsk\w+|evropsk\w+|program\w* obdobj\w*|programsk\w+ obdobj\w*|perspektiv\w*"
-    r"|interreg|strukturn|\bEKP\b|\bLAS\b|lokalnega razvoja|sodelovanja|\bPRP\b|razvoja podeželja"
+    r"|interreg|strukturn|(?-i:\bEKP\b|\bLAS\b|\bPRP\b)|lokalnega razvoja|sodelovanja|razvoja podeželja"
     r"|financial framework|programming period|finančn\w+ okvir",
     re.IGNORECASE,
 )
 _FUNDS_ORDER = tuple(FUNDS)
+
+
+# Evidence of a national call: nothing in the text points to EU money.
+NO_EU_SIGNAL = "(no EU fund, EU programme, programme period or fund regulation is named in the text)"
 
 
 @dataclass
@@ -123,9 +137,12 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
         for m in pattern.finditer(text):
             periods.append((m.start(), period))
             evidence.setdefault("programme_period", _snippet(text, m.start(), m.end()))
-            for code in named:
-                funds.setdefault(code, m.start())
-                evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
+            # A fund regulation tells the fund only where it is cited itself, not where it is
+            # listed among the acts another regulation amends ("o spremembi uredb (EU) št. …").
+            if named and _CITED.search(text[max(0, m.start() - 40):m.start()]):
+                for code in named:
+                    funds.setdefault(code, m.start())
+                    evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
 
     plain = _blank(_blank(text, _REGULATION_TITLE), _NOT_FUNDING_CONTEXT)
     for code, pattern in _FUND_NAMES:
@@ -133,11 +150,17 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
             funds.setdefault(code, m.start())
             evidence.setdefault("funds", _snippet(text, m.start(), m.end()))
             break
+    # A bracketed fund tag, "(ESRR)", "(Kohezijski sklad)", marks a specific objective's fund even
+    # inside a quoted title.
+    for m in _FUND_TAG.finditer(text):
+        code = _fund_of(m.group(1))
+        if code:
+            funds.setdefault(code, m.start())
     if "ESF+" in funds:
         funds.pop("ESF", None)
 
     for m in _PERIOD_SPAN.finditer(text):
-        context = text[max(0, m.start() - 120):m.start()]
+        context = text[max(0, m.start() - 120):m.end() + 80]
         if _PERIOD_CONTEXT.search(context):
             period = f"{m.group(1)}-20{m.group(2)}"
             if period in ("2007-2013", "2014-2020", "2021-2027"):
@@ -148,24 +171,36 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
     eu_funded = bool(funds or periods or generic)
     if not eu_funded:
         state_aid = _STATE_AID.search(text)
-        if state_aid:
-            evidence["eu_funded"] = _snippet(text, state_aid.start(), state_aid.end())
+        why = _snippet(text, state_aid.start(), state_aid.end()) if state_aid else NO_EU_SIGNAL
+        evidence.update(programme_period=why, eu_funded=why, funds=why)
         return FundingFacts("national", False, [], None, evidence)
 
     if generic and "eu_funded" not in evidence:
         evidence["eu_funded"] = _snippet(text, generic.start(), generic.end())
     period = _choose_period(periods, funds, year)
+    if period:  # told by the fund or, failing that, by the year of publication
+        evidence.setdefault("programme_period", evidence.get("funds") or f"(EU money in a call published in {year})")
     ordered = [code for code in _FUNDS_ORDER if code in funds]
     evidence.setdefault("eu_funded", evidence.get("funds") or evidence.get("programme_period", ""))
     return FundingFacts(period, True, ordered or None, find_programme(text), evidence)
+
+
+def _fund_of(tag: str) -> str | None:
+    """`ESRR` -> ERDF, `Kohezijski sklad` -> CF; None for anything that is not a fund's name."""
+    for code, pattern in _FUND_NAMES:
+        tag = tag.strip()
+        m = pattern.fullmatch(tag) or pattern.fullmatch(f"({tag})") or (len(tag) > 6 and pattern.search(tag))
+        if m:
+            return code
+    return None
 
 
 def _choose_period(periods: list[tuple[int, str]], funds: dict[str, int], year: int | None) -> str | None:
     if periods:
         # The latest period named wins: 2021–2027 calls often also cite 2014–2020 acts.
         return max(p for _, p in periods)
-    if set(funds) & {"RRF", "HORIZON", "JTF", "ESF+"}:
-        return "2021-2027"
+    if set(funds) & {"RRF", "JTF", "ESF+"} or (set(funds) & {"HORIZON", "OTHER_EU", "LIFE"} and year is None):
+        return "2021-2027"  # funds of 2021–2027 only, or programmes most likely current
     if year is None:
         return None
     # Without an explicit period: calls of a programme period are published from about two
@@ -190,7 +225,3 @@ _PROGRAMME = re.compile(
 def find_programme(text: str) -> str | None:
     m = _PROGRAMME.search(text)
     return " ".join(m.group(0).split()) if m else None
-
-
-def publication_year(*dates: dt.date | None) -> int | None:
-    return next((d.year for d in dates if d), None)
