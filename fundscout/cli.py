@@ -257,6 +257,7 @@ def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an un
 @app.command()
 def briefs(
     min_score: Annotated[float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")] = 60.0,
+    min_fit: Annotated[float, typer.Option(help="Lowest best smart-city domain score (0–1) of a promising call.")] = 0.0,
     lang: Annotated[str, typer.Option(help="Language of the briefs: sl or en.")] = "sl",
     out: Annotated[Path | None, typer.Option(help="Folder for the .md/.html/.docx files [default: $FUNDSCOUT_HOME/briefs].")] = None,
     call: Annotated[list[str] | None, typer.Option("--call", help="Also draft a brief for this call id (repeatable).")] = None,
@@ -270,7 +271,7 @@ def briefs(
     cfg = settings()
     upgrade(cfg.database_url)
     try:
-        drafted = draft_briefs(cfg.database_url, min_score=min_score, lang=lang,
+        drafted = draft_briefs(cfg.database_url, min_score=min_score, min_fit=min_fit, lang=lang,
                                out_dir=out or cfg.home / "briefs", call_ids=call or [])
     except LookupError as exc:
         _fail_input([f"--call: {exc.args[0]}"])

@@ -7,12 +7,19 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 
+from sqlalchemy import func, select
+
+from fundscout.briefs import draft_briefs
 from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
+from fundscout.db.models import CallDomain, Match
 from fundscout.load import import_calls_file, load_firms
 from matching.firms import read_firms_csv
+from matching.pipeline import match_store
 
 SAMPLE_DIR = DATA_DIR / "sample"
+DEMO_BRIEF_MIN_SCORE = 60.0
+DEMO_BRIEF_COUNT = 3
 
 
 def run_demo(cfg: Settings) -> Iterator[str]:
@@ -35,7 +42,27 @@ def run_demo(cfg: Settings) -> Iterator[str]:
         firms = load_firms(session, firms_file.firms)
     yield f"  firms:  {firms}"
 
+    report = match_store(demo_cfg.database_url)
+    yield f"  match:  {report}"
+    with session_scope(demo_cfg.database_url) as session:
+        eligible = session.scalar(select(func.count()).select_from(Match).where(Match.eligible.is_(True)))
+        labelled = session.scalar(select(func.count(func.distinct(CallDomain.call_id))))
+    yield f"          {labelled} calls with a domain, {eligible} eligible firm-call pairs"
+
+    yield from _briefs_stage(demo_cfg)
     yield from _digest_stage(demo_cfg)
+
+
+def _briefs_stage(cfg: Settings) -> Iterator[str]:
+    """Briefs for the best sample calls, in Slovenian and English."""
+    out_dir = cfg.home / "briefs"
+    drafted = []
+    for lang in ("sl", "en"):
+        drafted += draft_briefs(cfg.database_url, min_score=DEMO_BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir,
+                                limit=DEMO_BRIEF_COUNT)
+    calls = len({d.call_id for d in drafted})
+    yield (f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for the {calls} best calls "
+           f"(match score ≥ {DEMO_BRIEF_MIN_SCORE:g}) -> {out_dir}")
 
 
 def _digest_stage(cfg: Settings) -> Iterator[str]:

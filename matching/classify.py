@@ -22,6 +22,7 @@ LEAD_CHARS = 400  # without a title, the opening of a notice stands in for it
 REPEAT_BONUS, MAX_REPEATS = 0.3, 3
 MIN_SCORE = 1.5  # e.g. one strong term in the title, or two in the body
 MIN_SHARE = 0.3  # of the best domain's score, so a passing mention does not become a label
+PROFILE_MIN_SCORE = 1.0  # a firm profile is a few lines: one strong term there is already a statement
 
 
 @dataclass
@@ -46,46 +47,88 @@ def _indexed(kind: str) -> dict[str, list[tuple[str, Term]]]:
     return _index(domains() if kind == "domains" else secondary(kind))
 
 
-def _zones(title: str, text: str) -> list[tuple[str, str, float]]:
-    body = notice_body(text)
-    if title.strip():
-        return [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
-    return [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
+KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives", "applicant_audience")
+
+
+@lru_cache(maxsize=1)
+def _all_indexed() -> dict[str, list[tuple[str, str, Term]]]:
+    """One index over every taxonomy part: key -> (kind, concept, term), longest terms first."""
+    out: dict[str, list[tuple[str, str, Term]]] = defaultdict(list)
+    for kind in KINDS:
+        for key, entries in _indexed(kind).items():
+            out[key] += [(kind, code, term) for code, term in entries]
+    for entries in out.values():
+        entries.sort(key=lambda e: -len(e[2].keys))
+    return out
+
+
+@dataclass
+class Analysis:
+    """A text read once: its zones as key sequences (neutral names blanked) and the taxonomy terms
+    found in each, reused by every taxonomy part and by the matcher's text features."""
+
+    zones: list[tuple[str, list[str], float]]  # (where, keys with stopwords, weight)
+    _hits: list[dict[str, list[tuple[str, Term]]]] | None = None
+
+    def hits(self, zone: int, kind: str) -> list[tuple[str, Term]]:
+        if self._hits is None:
+            self._hits = [_hits_all(seq) for _, seq, _ in self.zones]
+        return self._hits[zone].get(kind, [])
+
+
+def analyse(title: str, text: str) -> Analysis:
+    body = notice_body(text or "")
+    lang = detect_language(f"{title}\n{body[:2000]}")
+    if (title or "").strip():
+        parts = [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
+    else:
+        parts = [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
+    return Analysis([(where, _blank_neutral(keys(part, lang, drop_stopwords=False)), weight)
+                     for where, part, weight in parts])
+
+
+@lru_cache(maxsize=1)
+def _neutral_by_first() -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for phrase in neutral_phrases():
+        out[phrase[0]].append(phrase)
+    return out
 
 
 def _blank_neutral(seq: list[str]) -> list[str]:
     """Replace the words of neutral names (e.g. "Sklad za podnebne spremembe") by a blank."""
-    out = list(seq)
-    for phrase in neutral_phrases():
-        n = len(phrase)
-        for i in range(len(out) - n + 1):
-            if tuple(out[i:i + n]) == phrase:
-                out[i:i + n] = [""] * n
+    starts = _neutral_by_first()
+    out = seq
+    for i, key in enumerate(seq):
+        for phrase in starts.get(key, ()):
+            if tuple(out[i:i + len(phrase)]) == phrase:
+                out = out if out is not seq else list(seq)
+                out[i:i + len(phrase)] = [""] * len(phrase)
     return out
 
 
-def _hits(seq: list[str], index: dict[str, list[tuple[str, Term]]]) -> list[tuple[str, Term]]:
-    """Every (concept, term) occurrence; within a concept a longer phrase covers its parts."""
-    seq = _blank_neutral(seq)
-    covered: dict[str, int] = defaultdict(int)  # concept -> first position not yet covered
-    found = []
+def _hits_all(seq: list[str]) -> dict[str, list[tuple[str, Term]]]:
+    """_hits for every taxonomy part in one pass: kind -> [(concept, term)]."""
+    index = _all_indexed()
+    covered: dict[tuple[str, str], int] = defaultdict(int)
+    found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     for i, key in enumerate(seq):
-        for code, term in index.get(key, ()):
+        for kind, code, term in index.get(key, ()):
             n = len(term.keys)
-            if i < covered[code] or tuple(seq[i:i + n]) != term.keys:
+            if i < covered[kind, code] or (n > 1 and tuple(seq[i:i + n]) != term.keys):
                 continue
-            found.append((code, term))
-            covered[code] = i + n
+            found[kind].append((code, term))
+            covered[kind, code] = i + n
     return found
 
 
-def score_concepts(title: str, text: str, kind: str = "domains") -> dict[str, tuple[float, list[dict], bool]]:
+def score_concepts(title: str, text: str, kind: str = "domains",
+                   analysis: Analysis | None = None) -> dict[str, tuple[float, list[dict], bool]]:
     """Raw score, evidence and whether a strong term was seen, per concept of a taxonomy part."""
-    lang = detect_language(f"{title}\n{text[:2000]}")
-    index = _indexed(kind)
+    analysis = analysis or analyse(title, text)
     counts: dict[str, dict[str, list]] = defaultdict(dict)  # concept -> term text -> [weight, factor, count, where]
-    for where, zone_text, factor in _zones(title, text):
-        for code, term in _hits(keys(zone_text, lang, drop_stopwords=False), index):
+    for zone, (where, _, factor) in enumerate(analysis.zones):
+        for code, term in analysis.hits(zone, kind):
             entry = counts[code].setdefault(term.text, [term.weight, factor, 0, where])
             entry[2] += 1
             if factor > entry[1]:
@@ -108,14 +151,15 @@ def _select(scored: dict[str, tuple[float, list[dict], bool]], min_score: float)
     return sorted(labels, key=lambda label: -label.score)
 
 
-def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE) -> list[DomainLabel]:
+def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE,
+                  analysis: Analysis | None = None) -> list[DomainLabel]:
     """Smart-city domains of a notice (possibly none), best first, each with evidence."""
-    return _select(score_concepts(title or "", text or ""), min_score)
+    return _select(score_concepts(title or "", text or "", analysis=analysis), min_score)
 
 
-def classify_secondary(title: str, text: str, kind: str) -> list[DomainLabel]:
+def classify_secondary(title: str, text: str, kind: str, analysis: Analysis | None = None) -> list[DomainLabel]:
     """S4 areas (`s4_areas`), thematic (`thematic_objectives`) or policy objectives."""
-    return _select(score_concepts(title or "", text or "", kind), MIN_SCORE)
+    return _select(score_concepts(title or "", text or "", kind, analysis), MIN_SCORE)
 
 
 def classify_baseline(text: str) -> list[str]:

@@ -108,11 +108,11 @@ def evaluate_split(split: Path, firms_csv: Path | None = None) -> dict[str, Any]
 def format_report(report: dict[str, Any]) -> list[str]:
     """The report as a plain-text table."""
     lines = [f"split {report['split']}: {report['notices']} notices", "",
-             f"{'measure':<34}{'ours':>8}{'baseline':>10}"]
+             f"{'measure':<40}{'ours':>8}{'baseline':>10}"]
 
     def line(name: str, ours: float | None, base: float | None) -> None:
         fmt = lambda v: f"{v:.3f}" if isinstance(v, (int, float)) else "—"  # noqa: E731
-        lines.append(f"{name:<34}{fmt(ours):>8}{fmt(base):>10}")
+        lines.append(f"{name:<40}{fmt(ours):>8}{fmt(base):>10}")
 
     extraction = report.get("extraction")
     if extraction is None:

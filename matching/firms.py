@@ -102,9 +102,10 @@ def nace_domains_of(nace_codes: list[str]) -> list[str]:
 
 def interest_domains(description: str, interests: list[str]) -> list[str]:
     """Domains the firm declares: its interests read like a title, its description like a body."""
-    from matching.classify import classify_text
+    from matching.classify import PROFILE_MIN_SCORE, classify_text
 
-    return sorted(label.domain for label in classify_text("; ".join(interests), description))
+    return sorted(label.domain for label in
+                  classify_text("; ".join(interests), description, min_score=PROFILE_MIN_SCORE))
 
 
 def firm_domains(firm: FirmProfile) -> list[str]:

@@ -48,16 +48,27 @@ def token_key(token: str, lang: str = "sl") -> str:
         return "-".join([*prefix, token_key(head, lang)]) if head else token
     if token.isdigit() or len(token) < 3:
         return token
-    return stem(simplemma.lemmatize(token, lang=lang))
+    lemma = simplemma.lemmatize(token, lang=lang)
+    if lang == "sl" and lemma.endswith(("ti", "či")) and not token.endswith(("ti", "či")):
+        # Read an ambiguous form as a noun ("postaja" is a station far more often than "becomes"):
+        # calls and firm profiles speak in nouns.
+        lemma = token
+    return stem(lemma)
+
+
+_SL_MARKERS = frozenset("in za je na ki se so ter pri od do iz bo ali kot tudi ob po".split())
+_EN_MARKERS = frozenset("the and of to for is are with on by from this that be will has have".split())
 
 
 def detect_language(text: str) -> str:
-    """'sl' or 'en' (Slovenian when unsure: most notices are Slovenian)."""
-    sample = text[:2000]
-    if not sample.strip():
-        return "sl"
-    scores = dict(simplemma.langdetect(sample, lang=LANGS))
-    return "en" if scores.get("en", 0.0) > scores.get("sl", 0.0) else "sl"
+    """'sl' or 'en' by function words and č/š/ž (Slovenian when unsure: most notices are Slovenian).
+
+    Routing needs only these two languages, and this is a hundred times faster than a
+    general detector, which matters for registries of 100,000s of firms."""
+    sample = text[:3000].lower()
+    words = set(TOKEN.findall(sample))
+    sl = len(words & _SL_MARKERS) + 2 * sum(sample.count(ch) for ch in "čšž")
+    return "en" if len(words & _EN_MARKERS) > sl else "sl"
 
 
 def tokens(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from matching.classify import classify_secondary, classify_text
-from matching.eligibility import CallTerms, FirmClass, assess
-from matching.firms import FirmProfile, interest_domains, nace_domains_of, read_firms_csv
+from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
+from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
+from matching.eligibility import CallTerms, FirmClass, assess, call_status
+from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
-from matching.relevance import CallProfile, FirmEntry, Matcher, relevance_reasons
+from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
 from matching.taxonomy import REFERENCE_DIR, find_municipality
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
@@ -46,13 +48,23 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     from matching.firms import LEGAL_FORMS
 
     place = find_municipality(municipality)
-    declared = interest_domains(description, interests)
+    title = "; ".join(interests or [])
+    analysis = analyse(title, description or "")
+    declared = sorted(label.domain for label in
+                      classify_text(title, description, min_score=PROFILE_MIN_SCORE, analysis=analysis))
+    purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
+    audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
     return FirmEntry(
         firm_id=firm_id, name=name,
         klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None),
         nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
         declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
+        purposes=purposes, startup=audience.get("startup", 0.0) >= 0.5, features=text_features(analysis),
     )
+
+
+def _confidences(scored: dict[str, tuple[float, list, bool]]) -> dict[str, float]:
+    return {code: 1 - math.exp(-score / 2) for code, (score, _, _) in scored.items()}
 
 
 def entry_from_profile(p: FirmProfile) -> FirmEntry:
@@ -79,22 +91,40 @@ def call_terms(fields: dict[str, Any]) -> CallTerms:
 
 def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallProfile:
     """A call ready for matching: its domains and S4 areas classified from title and text."""
-    labels = classify_text(title, text)
-    s4 = classify_secondary(title, text, "s4_areas")
+    analysis = analyse(title, text)
+    labels = classify_text(title, text, analysis=analysis)
+    s4 = classify_secondary(title, text, "s4_areas", analysis)
+    wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
     return CallProfile(call_id, title or "", text or "", terms,
                        domains={label.domain: label.score for label in labels},
-                       s4={label.domain: label.score for label in s4}, labels=labels)
+                       s4={label.domain: label.score for label in s4}, labels=labels,
+                       audience=call_audience(terms.applicant_types, wording),
+                       purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
+                       features=text_features(analysis))
 
 
 def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,
                       include_closed: bool) -> tuple[np.ndarray, np.ndarray, list[FirmClass]]:
-    """(classes x calls verdict codes, class index of each firm, the classes)."""
+    """(classes x calls verdict codes -1/0/1, class index of each firm, the classes).
+
+    The same rules as eligibility.assess, on bit masks: a class is compared with all calls at once."""
     classes: dict[FirmClass, int] = {}
     index = np.array([classes.setdefault(f.klass, len(classes)) for f in firms], np.int64)
-    table = np.zeros((len(classes), len(calls)), np.int8)
+    bit = {code: 1 << i for i, code in enumerate(APPLICANT_TYPES)}
+    call_types = np.array([sum(bit[t] for t in set(c.terms.applicant_types)) for c in calls], np.int64)
+    other = (call_types & bit["other"]) != 0
+    limited = [bool(c.terms.cohesion_regions) and set(c.terms.cohesion_regions) != set(COHESION_REGIONS)
+               for c in calls]
+    blocked = np.array([call_status(c.terms, today) == "withdrawn"
+                        or (call_status(c.terms, today) == "closed" and not include_closed) for c in calls])
+    table = np.empty((len(classes), len(calls)), np.int8)
     for klass, row in classes.items():
-        for col, call in enumerate(calls):
-            table[row, col] = _VERDICT_CODE[assess(klass, call.terms, today, include_closed=include_closed).eligible]
+        type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
+        region_ok = np.array([not lim or klass.cohesion_region in c.terms.cohesion_regions
+                              for lim, c in zip(limited, calls)], bool)
+        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok
+        unknown = (call_types == 0) | (~type_ok & other)
+        table[row] = np.where(no, -1, np.where(unknown, 0, 1))
     return table, index, list(classes)
 
 

@@ -1,14 +1,19 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = min(1, 0.4 * domain overlap + 0.2 * NACE fit + 0.4 * text similarity)
+relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.3 text similarity)
 score     = 100 * relevance * eligibility factor
 
-Every part is a dot product of a firm vector and a call vector, so one matrix product per chunk
-of firms scores all calls:
+Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
+against all calls by matrix products:
 - domain overlap: the firm's domains (declared 1.0, from SKD codes only 0.6) . the call's domain
   confidences (scaled so that several domains cannot add up beyond one);
 - NACE fit: how many of the firm's SKD codes the taxonomy ties to each domain / S4 area (a share)
   . the call's domain / S4-area confidences;
+- audience: whether the call speaks to the firm's kind of organisation (the extracted eligible
+  applicants, or else the wording: "podjetja", "občine", "društva" ...) — a general SME call is
+  relevant to an SME whose trade no domain covers;
+- purpose: what the money is for (thematic objectives: investment, export, start-up, R&D,
+  jobs, training ...) . what the firm's interests ask for;
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
@@ -19,22 +24,25 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
 from sklearn.utils.extmath import randomized_svd
 
 from matching.eligibility import CallTerms, FirmClass
-from matching.normalise import keys
+from matching.classify import Analysis
+from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
-W_DOMAIN, W_NACE, W_TEXT = 0.4, 0.2, 0.4
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
-FACTOR = {True: 1.0, None: 0.8, False: 0.35}
-EXACT_CALLS, TEXT_DIMS = 1000, 128
+FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
+UNKNOWN_AUDIENCE = 0.5
+EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
 
@@ -47,6 +55,9 @@ class CallProfile:
     domains: dict[str, float] = field(default_factory=dict)  # domain -> confidence 0-1
     s4: dict[str, float] = field(default_factory=dict)  # S4 area -> confidence 0-1
     labels: list = field(default_factory=list)  # matching.classify.DomainLabel, with evidence
+    audience: dict[str, float] = field(default_factory=dict)  # applicant_audience code -> 0-1
+    purposes: dict[str, float] = field(default_factory=dict)  # thematic objective -> 0-1
+    features: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # text_features ids
 
 
 @dataclass
@@ -59,25 +70,62 @@ class FirmEntry:
     interests: list[str]
     declared_domains: list[str]  # from interests / description
     domains: list[str]  # declared plus those of the SKD codes
+    purposes: dict[str, float] = field(default_factory=dict)  # thematic objective -> 0-1
+    startup: bool = False  # describes itself as a start-up
+    features: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # text_features ids
+
+
+def _to_codes() -> tuple[str, ...]:
+    return tuple(secondary("thematic_objectives"))
 
 
 DOMAIN_CODES = tuple(domains())
+AUDIENCE_CODES = ("enterprise", "startup", "municipality", "ngo", "association", "public_institute",
+                  "research_org", "natural_person")
+_AUDIENCE_OF = {"sme": "enterprise", "large_enterprise": "enterprise"}  # APPLICANT_TYPES -> audience code
 
 
 def _s4_codes() -> tuple[str, ...]:
     return tuple(secondary("s4_areas"))
 
 
-def firm_doc(firm: FirmEntry) -> str:
-    return "\n".join([*firm.interests, *firm.interests, firm.description])
+PREFIX = 5  # truncation stemming: zagonski / zagon, digitalizacija / digitalni share "zagon", "digit"
+CONCEPT_KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives")
 
 
-def call_doc(call: CallProfile) -> str:
-    return f"{call.title}\n{call.title}\n{call.text}"
+_FEATURE_IDS: dict[str, int] = {}  # process-wide feature vocabulary: text features become ints once
 
 
-def _analyzer(text: str) -> list[str]:
-    return keys(text)
+def text_features(analysis: Analysis) -> np.ndarray:
+    """Feature ids for text similarity: normalised keys, their 5-letter prefixes, and one token per
+    taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording. The
+    title zone (a call's title, a firm's interests) counts twice."""
+    ids = _FEATURE_IDS
+    out = []
+    for index, (_, seq, weight) in enumerate(analysis.zones):
+        words = [k for k in seq if len(k) > 2 and k not in STOPWORDS]
+        zone = words + [k[:PREFIX] + "~" for k in words if len(k) > PREFIX + 1 and "-" not in k]
+        for kind in CONCEPT_KINDS:
+            zone += ["@" + code for code, _ in analysis.hits(index, kind)]
+        zone_ids = np.fromiter((ids.setdefault(f, len(ids)) for f in zone), np.int64, len(zone))
+        out += [zone_ids] * (2 if weight > 1 else 1)
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+
+def tfidf(docs: Sequence[np.ndarray]) -> sparse.csr_matrix:
+    """Rows of sublinear-tf x smoothed-idf weights, L2-normalised (as scikit-learn's TfidfVectorizer)."""
+    n_features = len(_FEATURE_IDS)
+    lengths = np.fromiter((len(d) for d in docs), np.int64, len(docs))
+    rows = np.repeat(np.arange(len(docs)), lengths)
+    cols = np.concatenate(docs) if len(docs) else np.zeros(0, np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(docs), n_features))
+    matrix.sum_duplicates()
+    df = np.bincount(matrix.indices, minlength=n_features)
+    idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
+    matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ matrix, dtype=np.float32)
 
 
 def domain_vector(firm: FirmEntry) -> np.ndarray:
@@ -90,49 +138,114 @@ def domain_vector(firm: FirmEntry) -> np.ndarray:
     return v
 
 
-def nace_vector(firm: FirmEntry) -> np.ndarray:
-    """Share of the firm's SKD codes tied to each domain, then to each S4 area."""
+@lru_cache(maxsize=4096)
+def _code_vector(prefix: str) -> np.ndarray:
+    """Domains and S4 areas of an SKD code, by its first five characters (the taxonomy's finest level)."""
     s4 = _s4_codes()
     v = np.zeros(len(DOMAIN_CODES) + len(s4), np.float32)
+    for d in nace_domains(prefix):
+        v[DOMAIN_CODES.index(d)] = 1
+    division = nace_divisions().get(prefix[:2])
+    for area in (division.s4 if division else ()):
+        if area in s4:
+            v[len(DOMAIN_CODES) + s4.index(area)] = 1
+    return v
+
+
+def nace_vector(firm: FirmEntry) -> np.ndarray:
+    """Share of the firm's SKD codes tied to each domain, then to each S4 area."""
     if not firm.nace_codes:
-        return v
-    divisions = nace_divisions()
-    for code in firm.nace_codes:
-        for d in nace_domains(code):
-            v[DOMAIN_CODES.index(d)] += 1
-        division = divisions.get(code[:2])
-        for area in (division.s4 if division else ()):
-            if area in s4:
-                v[len(DOMAIN_CODES) + s4.index(area)] += 1
-    return v / len(firm.nace_codes)
+        return np.zeros(len(DOMAIN_CODES) + len(_s4_codes()), np.float32)
+    return sum(_code_vector(code[:5]) for code in firm.nace_codes) / len(firm.nace_codes)
 
 
-def call_vectors(call: CallProfile) -> tuple[np.ndarray, np.ndarray]:
-    """(domain part, NACE part) of a call, matching domain_vector and nace_vector."""
+def audience_vector(firm: FirmEntry) -> np.ndarray:
+    kinds = {_AUDIENCE_OF.get(k, k) for k in firm.klass.counts_as} | ({"startup"} if firm.startup else set())
+    return np.array([1.0 if code in kinds else 0.0 for code in AUDIENCE_CODES], np.float32)
+
+
+def call_audience(applicant_types: Sequence[str], wording: dict[str, float]) -> dict[str, float]:
+    """Extracted eligible applicants when known, else the audience the wording suggests."""
+    explicit = {_AUDIENCE_OF.get(t, t) for t in applicant_types if t != "other"}
+    if explicit:  # the wording still tells whether an SME call is for start-ups
+        return {**{code: 1.0 for code in explicit if code in AUDIENCE_CODES},
+                **({"startup": wording["startup"]} if "startup" in wording else {})}
+    if not wording:  # a call that does not say whom it addresses is not thereby for nobody
+        return {code: UNKNOWN_AUDIENCE for code in AUDIENCE_CODES if code != "startup"}
+    return dict(wording)
+
+
+def purpose_vector(purposes: dict[str, float]) -> np.ndarray:
+    v = np.array([purposes.get(t, 0.0) for t in _to_codes()], np.float32)
+    return v / max(1.0, float(v.sum()))
+
+
+def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
+    return domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes)
+
+
+def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
+    """(domain, NACE, audience, purpose parts) of a call, matching firm_vectors."""
     dom = np.array([call.domains.get(d, 0.0) for d in DOMAIN_CODES], np.float32)
     s4 = np.array([call.s4.get(a, 0.0) for a in _s4_codes()], np.float32)
-    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4])
+    audience = np.array([call.audience.get(a, 0.0) for a in AUDIENCE_CODES], np.float32)
+    purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
+    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes
+
+
+def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
+    """firm_vectors of many firms as four matrices, filled entry by entry (no per-firm arrays)."""
+    n = len(firms)
+    dom = np.zeros((n, len(DOMAIN_CODES)), np.float32)
+    nace = np.zeros((n, len(DOMAIN_CODES) + len(_s4_codes())), np.float32)
+    audience = np.zeros((n, len(AUDIENCE_CODES)), np.float32)
+    purpose = np.zeros((n, len(_to_codes())), np.float32)
+    d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}
+    a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
+    t_index = {t: i for i, t in enumerate(_to_codes())}
+    for row, firm in enumerate(firms):
+        for d in firm.domains:
+            dom[row, d_index[d]] = NACE_ONLY_WEIGHT
+        for d in firm.declared_domains:
+            dom[row, d_index[d]] = 1.0
+        for code in firm.nace_codes:
+            nace[row] += _code_vector(code[:5])
+        if firm.nace_codes:
+            nace[row] /= len(firm.nace_codes)
+        for kind in firm.klass.counts_as:
+            audience[row, a_index[_AUDIENCE_OF.get(kind, kind)]] = 1.0
+        if firm.startup:
+            audience[row, a_index["startup"]] = 1.0
+        for t, value in firm.purposes.items():
+            purpose[row, t_index[t]] = value
+    purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
+    return dom, nace, audience, purpose
+
+
+PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE}
 
 
 class TextSpace:
     """TF-IDF over calls and firms, projected on the span of the calls (see module doc)."""
 
-    def __init__(self, call_docs: Sequence[str], firm_docs: Sequence[str]):
-        self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, dtype=np.float32)
-        matrix = self.vectorizer.fit_transform([*call_docs, *firm_docs])
+    def __init__(self, call_docs: Sequence[np.ndarray], firm_docs: Sequence[np.ndarray]):
+        matrix = tfidf([*call_docs, *firm_docs])
         self.calls = matrix[: len(call_docs)].tocsr()
         self.firms = matrix[len(call_docs):].tocsr()
-        if len(call_docs) <= EXACT_CALLS:
-            gram = (self.calls @ self.calls.T).toarray().astype(np.float64)
-            eigval, eigvec = np.linalg.eigh(gram)
-            keep = eigval > 1e-9
-            basis = self.calls.T @ (eigvec[:, keep] / np.sqrt(eigval[keep]))
-        else:
+        # Up to EXACT_CALLS calls the cosines are computed exactly from the sparse rows; above,
+        # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
+        self.exact = len(call_docs) <= EXACT_CALLS
+        if not self.exact:
             _, _, vt = randomized_svd(self.calls, TEXT_DIMS, n_iter=3, random_state=0)
-            basis = vt.T
-        basis = np.asarray(basis, np.float32)
-        self.call_reduced = np.asarray(self.calls @ basis, np.float32)
-        self.firm_reduced = np.asarray(self.firms @ basis, np.float32)
+            basis = np.asarray(vt.T, np.float32)
+            self.call_reduced = np.asarray(self.calls @ basis, np.float32)
+            self.firm_reduced = np.asarray(self.firms @ basis, np.float32)
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Cosines of firms start:stop x all calls."""
+        if self.exact:
+            return (self.firms[start:stop] @ self.calls.T).toarray()
+        return self.firm_reduced[start:stop] @ self.call_reduced.T
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
@@ -152,15 +265,13 @@ class Matcher:
                  eligibility_table: np.ndarray, class_index: np.ndarray):
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
-        self.text = TextSpace([call_doc(c) for c in calls], [firm_doc(f) for f in firms])
-        dom_c, nace_c = zip(*(call_vectors(c) for c in calls)) if calls else ((), ())
-        self.call_matrix = np.hstack([np.array(dom_c, np.float32).reshape(len(calls), -1),
-                                      np.array(nace_c, np.float32).reshape(len(calls), -1),
-                                      self.text.call_reduced]).T.copy()  # features x calls
-        firm_dom = np.array([domain_vector(f) for f in firms], np.float32).reshape(len(firms), -1)
-        firm_nace = np.array([nace_vector(f) for f in firms], np.float32).reshape(len(firms), -1)
-        self.firm_matrix = np.hstack([W_DOMAIN * firm_dom, W_NACE * firm_nace,
-                                      (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+        self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
+        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
+        call_parts = [call_vectors(c) for c in calls]
+        self.call_matrix = np.hstack([
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)
+        ]).T.copy()  # features x calls
+        self.firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
         lookup = np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
         self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
         self.class_index = class_index
@@ -171,6 +282,7 @@ class Matcher:
         step = max(1, CHUNK_PAIRS // n_calls)
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start:start + step] @ self.call_matrix
+            block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
             np.minimum(block, 1.0, out=block)
             np.maximum(block, 0.0, out=block)
             block *= self.factor[self.class_index[start:start + step]]
@@ -193,10 +305,9 @@ class Matcher:
     def components(self, firm_index: int, call_index: int) -> dict[str, float]:
         """The parts of one pair's relevance (for its reasons), each 0-1."""
         firm, call = self.firms[firm_index], self.calls[call_index]
-        dom_c, nace_c = call_vectors(call)
+        firm_v, call_v = firm_vectors(firm), call_vectors(call)
         return {
-            "domain": float(min(1.0, domain_vector(firm) @ dom_c)),
-            "nace": float(min(1.0, nace_vector(firm) @ nace_c)),
+            **{name: float(min(1.0, f @ c)) for name, f, c in zip(PART_WEIGHTS, firm_v, call_v)},
             "text": float(min(1.0, TEXT_SCALE * self.text.cosine(firm_index, call_index))),
         }
 
@@ -221,6 +332,18 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
             div = divisions[fitting[0][:2]]
             out.append((f"vaša dejavnost ({fitting[0]} {div.sl}) sodi na področje razpisa" if sl
                         else f"your activity ({fitting[0]} {div.en}) belongs to the call's field"))
+    if parts["audience"] >= 0.5:
+        kinds = [a for a in AUDIENCE_CODES if audience_vector(firm)[AUDIENCE_CODES.index(a)] and call.audience.get(a, 0) >= 0.5]
+        if kinds:
+            audience = secondary("applicant_audience")[kinds[0]]
+            out.append(f"razpis nagovarja: {audience.sl}" if sl else f"the call addresses: {audience.en}")
+    if parts["purpose"] >= 0.2:
+        objectives = secondary("thematic_objectives")
+        common = [t for t in _to_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
+        if common:
+            names = "; ".join((objectives[t].sl if sl else objectives[t].en).lower() for t in common[:2])
+            out.append(("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
+                       + names)
     if parts["text"] >= 0.5 and not matched:
         out.append("opis vaše dejavnosti je vsebinsko blizu razpisu" if sl
                    else "your activity description is close to the call's text")

@@ -105,6 +105,7 @@ def nace_divisions() -> dict[str, Division]:
                 for r in csv.DictReader(f)}
 
 
+@lru_cache(maxsize=10_000)
 def nace_domains(code: str) -> list[str]:
     """Domains an SKD code suggests: a taxonomy entry `62` or `32.5` matches codes it prefixes."""
     return [d for d, concept in domains().items()
@@ -143,5 +144,6 @@ def municipalities() -> dict[str, Municipality]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def find_municipality(name: str) -> Municipality | None:
     return municipalities().get(municipality_key(name))

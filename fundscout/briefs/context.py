@@ -13,10 +13,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundscout.briefs.i18n import S4_AREA, TEXT, check_lang, format_date, format_eur, format_percent
-from fundscout.db.models import Call, CallDomain, CallHistory, Firm, Match
+from fundscout.briefs.i18n import TEXT, check_lang, format_date, format_eur, format_percent
+from fundscout.db.models import Call, CallDomain, CallHistory
 from fundscout.fields import (APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, FUNDS, PROGRAMME_PERIODS,
                               vocabulary_label)
+from matching.consortium import suggest_consortium
+from matching.taxonomy import domains as domain_concepts
+from matching.taxonomy import secondary
 
 # A brief sketches one typical project; the working group corrects the figure in review.
 ASSUMED_PROJECT_EUR = 500_000.0
@@ -24,10 +27,9 @@ ASSUMED_PROJECT_EUR = 500_000.0
 # a "more developed" region in 2021–2027). Funds paid directly by the Commission have no national share.
 EU_SHARE_BY_FUND = {"HORIZON": 1.0, "LIFE": 1.0, "CF": 0.85, "INTERREG": 0.80}
 EU_SHARE_BY_PERIOD = {"2021-2027": 0.40, "2014-2020": 0.80, "2007-2013": 0.85}
-# Working days the group needs before a deadline, counted back from it.
+# Calendar days before the deadline by which each step of the application is due.
 TIMELINE_STEPS = (("step_letters", 35), ("step_draft", 21), ("step_review", 7), ("step_submit", 0))
 MIN_DAYS_TO_PREPARE = 30
-MAX_PARTNERS = 5
 
 GLANCE_FIELDS = ("programme", "programme_period", "funds", "publisher", "budget_eur",
                  "cofinancing_rate", "deadlines", "applicant_types")
@@ -44,6 +46,7 @@ def build_context(session: Session, call_id: str, lang: str = "sl", *,
     t = TEXT[lang]
     deadlines = sorted(dt.date.fromisoformat(d) for d in call.deadlines or [])
     consortium = _consortium(session, call, lang)
+    fit = _domains(session, call, lang)
     amendments = session.scalar(select(func.count()).select_from(CallHistory).where(
         CallHistory.call_id == call.id, CallHistory.kind == "amendment")) or 0
     return {
@@ -52,8 +55,8 @@ def build_context(session: Session, call_id: str, lang: str = "sl", *,
         "call": {"id": call.id, "title": call.title, "url": call.url, "summary": call.summary},
         "drafted_on": format_date(today, lang),
         "facts": [_fact(call, name, lang, today) for name in GLANCE_FIELDS],
-        "domains": _domains(session, call, lang),
-        "s4_area": S4_AREA[lang],
+        "domains": fit,
+        "s4_areas": _s4_areas([d["code"] for d in fit], lang),
         "consortium": consortium,
         "budget": _budget(call, lang),
         "timeline": _timeline(deadlines, today, lang),
@@ -111,9 +114,15 @@ def _fact(call: Call, name: str, lang: str, today: dt.date) -> dict[str, Any]:
 
 
 def _evidence_text(evidence: Any) -> str:
-    if isinstance(evidence, list):
-        return "; ".join(str(e) for e in evidence if e not in (None, ""))
-    return "" if evidence is None else str(evidence)
+    """The classifier's evidence ({term, where, count} per matched term) as one line."""
+    parts = []
+    for item in evidence or []:
+        if isinstance(item, dict):
+            count = item.get("count") or 1
+            parts.append(f"{item.get('term', '')}" + (f" ×{count}" if count > 1 else ""))
+        else:
+            parts.append(str(item))
+    return "; ".join(p for p in parts if p)
 
 
 def _domains(session: Session, call: Call, lang: str) -> list[dict[str, Any]]:
@@ -127,39 +136,19 @@ def _domains(session: Session, call: Call, lang: str) -> list[dict[str, Any]]:
             for code in call.domains or []]
 
 
+def _s4_areas(domain_codes: list[str], lang: str) -> list[str]:
+    """S4 areas the call's domains belong to (reference/taxonomy.yaml), e.g. `S4.1.1 Pametna mesta …`."""
+    names = secondary("s4_areas")
+    codes = sorted({s4 for code in domain_codes for s4 in domain_concepts()[code].s4})
+    return [f"{code} {names[code].sl if lang == 'sl' else names[code].en}" for code in codes]
+
+
 def _consortium(session: Session, call: Call, lang: str) -> list[dict[str, Any]]:
-    """Lead first, then partners: the matcher's suggestion when it is installed, else the matches."""
-    try:
-        from matching.consortium import suggest_consortium
-    except ImportError:
-        members = _consortium_from_matches(session, call.id, lang)
-    else:
-        members = suggest_consortium(session, call.id)
-    return [{"name": m["name"], "role": m["role"],
+    """Lead first, then partners, as the matcher suggests them from the stored matches."""
+    roles = {"lead": TEXT[lang]["role_lead"], "partner": TEXT[lang]["role_partner"]}
+    return [{"name": m["name"], "role": roles.get(m["role"], m["role"]),
              "domains": ", ".join(vocabulary_label(DOMAINS, d, lang) for d in m.get("domains") or []),
-             "reason": m.get("reason") or ""} for m in members]
-
-
-def _consortium_from_matches(session: Session, call_id: str, lang: str) -> list[dict[str, Any]]:
-    """Eligible matched firms by score; a matched municipality leads, as Kranj applies for the group."""
-    rows = session.execute(
-        select(Match, Firm).join(Firm, Firm.firm_id == Match.firm_id)
-        .where(Match.call_id == call_id, Match.eligible.is_not(False))
-        .order_by(Match.score.desc(), Firm.firm_id)
-    ).all()
-    rows = sorted(rows, key=lambda r: r.Firm.legal_form != "občina")[:MAX_PARTNERS]
-    lead_role, partner_role = ("prijavitelj", "partner") if lang == "sl" else ("lead applicant", "partner")
-    return [{"firm_id": firm.firm_id, "name": firm.name, "role": lead_role if i == 0 else partner_role,
-             "domains": firm.domains or [], "reason": _match_reason(match)}
-            for i, (match, firm) in enumerate(rows)]
-
-
-def _match_reason(match: Match) -> str:
-    reasons = match.reasons or {}
-    relevance = reasons.get("relevance") if isinstance(reasons, dict) else None
-    if isinstance(relevance, list):
-        return "; ".join(str(r) for r in relevance)
-    return str(relevance or f"{match.score:.0f}/100")
+             "reason": m.get("reason") or ""} for m in suggest_consortium(session, call.id, lang)]
 
 
 def _eu_share(call: Call) -> tuple[float, str] | None:

@@ -1,7 +1,7 @@
 """`fundscout briefs`: pick promising calls, draft (or refresh) their briefs in the store and on disk.
 
-A call is promising when its best eligible firm match reaches `min_score` and it fits at least one
-smart-city domain, or when it is chosen by hand (`call_ids`). A brief keeps the content hash of
+A call is promising when its best eligible firm match reaches `min_score` and its best smart-city
+domain label reaches `min_fit`, or when it is chosen by hand (`call_ids`). A brief keeps the content hash of
 the call it was last reviewed against; when the call changes, the refreshed brief is flagged for
 re-review until a reviewer acts on it (``fundscout.review``).
 """
@@ -46,14 +46,16 @@ def best_scores(session: Session) -> dict[str, float]:
     return {call_id: score for call_id, score in rows}
 
 
-def promising_calls(session: Session, min_score: float, scores: dict[str, float]) -> list[tuple[str, float]]:
-    """(call id, score) of calls with a good enough firm match and at least one domain, best first."""
-    classified = set(session.scalars(select(CallDomain.call_id)))
+def promising_calls(session: Session, min_score: float, min_fit: float,
+                    scores: dict[str, float]) -> list[tuple[str, float]]:
+    """(call id, score) of calls with a good enough firm match and domain label, best first."""
+    fits = dict(session.execute(select(CallDomain.call_id, func.max(CallDomain.score))
+                                .group_by(CallDomain.call_id)).tuples().all())
     candidates = []
-    for call in session.scalars(select(Call).where(Call.withdrawn.is_not(True))):
-        score = scores.get(call.id)
-        if score is not None and score >= min_score and (call.id in classified or call.domains):
-            candidates.append((call.id, score))
+    for call_id in session.scalars(select(Call.id).where(Call.withdrawn.is_not(True))):
+        score, fit = scores.get(call_id), fits.get(call_id)
+        if score is not None and score >= min_score and fit is not None and fit >= min_fit:
+            candidates.append((call_id, score))
     return sorted(candidates, key=lambda c: (-c[1], c[0]))
 
 
@@ -100,14 +102,14 @@ def draft_brief(session: Session, call_id: str, lang: str, *, score: float | Non
     return result
 
 
-def draft_briefs(database_url: str, *, min_score: float, lang: str, out_dir: Path,
+def draft_briefs(database_url: str, *, min_score: float, lang: str, out_dir: Path, min_fit: float = 0.0,
                  call_ids: Sequence[str] = (), limit: int | None = None,
                  today: dt.date | None = None) -> list[DraftedBrief]:
     """Draft briefs for the promising calls plus the calls chosen by hand; one transaction."""
     check_lang(lang)
     with session_scope(database_url) as session:
         scores = best_scores(session)
-        chosen = promising_calls(session, min_score, scores)[:limit]
+        chosen = promising_calls(session, min_score, min_fit, scores)[:limit]
         picked = {call_id for call_id, _ in chosen}
         chosen += [(call_id, scores.get(call_id)) for call_id in call_ids if call_id not in picked]
         return [draft_brief(session, call_id, lang, score=score, out_dir=out_dir, today=today)

@@ -6,9 +6,6 @@ import datetime as dt
 
 LANGS = ("sl", "en")
 
-# The six smart-city domains are the focus areas of this S4 area (DESIGN.md, "Domain codes").
-S4_AREA = {"sl": "Pametna mesta in skupnosti (S4.1.1)", "en": "Smart cities and communities (S4.1.1)"}
-
 TEXT: dict[str, dict[str, str]] = {
     "sl": {
         "brief": "Osnutek projektne zamisli",
@@ -23,7 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Povzetek",
         "why_fits": "Zakaj ustreza Kranju",
         "domain": "Področje", "fit": "Ujemanje", "evidence": "Dokaz",
-        "s4_area": "Področje S4",
+        "s4_area": "Področja S4", "role_lead": "prijavitelj", "role_partner": "partner",
         "no_domains": "Razpis ni uvrščen v nobeno od šestih področij pametnega mesta.",
         "consortium": "Predlagani konzorcij",
         "partner": "Partner", "role": "Vloga", "domains": "Področja", "reason": "Zakaj",
@@ -33,7 +30,7 @@ TEXT: dict[str, dict[str, str]] = {
         "budget_eu": "Delež EU", "budget_national": "Nacionalni delež", "budget_own": "Lastna udeležba",
         "budget_note": "Predpostavke: stopnja sofinanciranja {rate} upravičenih stroškov; delež EU v javnih sredstvih {eu_share} ({basis}).",
         "budget_unknown": "Stopnja sofinanciranja ni znana, zato finančnega načrta ni mogoče oceniti.",
-        "timeline": "Časovnica (šteto nazaj od roka {deadline})",
+        "timeline_title": "Časovnica", "timeline": "Časovnica (šteto nazaj od roka {deadline})",
         "no_timeline": "Razpis nima znanega roka za oddajo; časovnico določimo, ko bo rok objavljen.",
         "step": "Korak", "due": "Do", "late": "zamujeno",
         "step_letters": "Pisma o nameri partnerjev", "step_draft": "Osnutek vloge",
@@ -74,7 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "why_fits": "Why it fits Kranj",
         "domain": "Domain", "fit": "Fit", "evidence": "Evidence",
-        "s4_area": "S4 area",
+        "s4_area": "S4 areas", "role_lead": "lead applicant", "role_partner": "partner",
         "no_domains": "The call is not classified in any of the six smart-city domains.",
         "consortium": "Proposed consortium",
         "partner": "Partner", "role": "Role", "domains": "Domains", "reason": "Why",
@@ -84,7 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
         "budget_eu": "EU share", "budget_national": "National share", "budget_own": "Own contribution",
         "budget_note": "Assumptions: co-financing rate {rate} of eligible costs; EU share of public funding {eu_share} ({basis}).",
         "budget_unknown": "The co-financing rate is not known, so no budget can be sketched.",
-        "timeline": "Timeline (counted back from the deadline {deadline})",
+        "timeline_title": "Timeline", "timeline": "Timeline (counted back from the deadline {deadline})",
         "no_timeline": "The call has no known deadline; the timeline follows once one is published.",
         "step": "Step", "due": "Due", "late": "late",
         "step_letters": "Partner letters of intent", "step_draft": "Draft application",

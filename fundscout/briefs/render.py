@@ -9,6 +9,7 @@ an error instead of a blank.
 from __future__ import annotations
 
 import html
+import io
 import re
 import urllib.parse
 from pathlib import Path
@@ -137,6 +138,19 @@ def _table(document: Any, header: list[str], rows: list[list[Any]]) -> Any:
 
 def render_docx(context: dict[str, Any], path: Path) -> Path:
     """Write the brief as a Word document built from the same context as the Markdown."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docx_document(context).save(str(path))
+    return path
+
+
+def docx_bytes(context: dict[str, Any]) -> bytes:
+    stream = io.BytesIO()
+    docx_document(context).save(stream)
+    return stream.getvalue()
+
+
+def docx_document(context: dict[str, Any]) -> Any:
+    """The brief as a python-docx Document."""
     t = context["t"]
     call = context["call"]
     document = Document()
@@ -158,7 +172,7 @@ def render_docx(context: dict[str, Any], path: Path) -> Path:
         document.add_paragraph(_docx_text(f"{t['summary']}: {call['summary']}"))
 
     document.add_heading(t["why_fits"], level=2)
-    document.add_paragraph(_docx_text(f"{t['s4_area']}: {context['s4_area']}"))
+    document.add_paragraph(_docx_text(f"{t['s4_area']}: {'; '.join(context['s4_areas']) or t['no_data']}"))
     if context["domains"]:
         _table(document, [t["domain"], t["fit"], t["evidence"]],
                [[d["label"], d["score"] or t["no_data"], d["evidence"] or t["no_data"]] for d in context["domains"]])
@@ -183,7 +197,8 @@ def render_docx(context: dict[str, Any], path: Path) -> Path:
         document.add_paragraph(t["budget_unknown"])
 
     timeline = context["timeline"]
-    document.add_heading(t["timeline"].format(deadline=timeline["deadline"] if timeline else "—"), level=2)
+    document.add_heading(t["timeline"].format(deadline=timeline["deadline"]) if timeline else t["timeline_title"],
+                         level=2)
     if timeline:
         _table(document, [t["step"], t["due"]],
                [[s["label"], s["due"] + (f" ({t['late']})" if s["late"] else "")] for s in timeline["steps"]])
@@ -197,7 +212,4 @@ def render_docx(context: dict[str, Any], path: Path) -> Path:
     document.add_heading(t["risks"], level=2)
     for risk in context["risks"] or [t["no_risks"]]:
         document.add_paragraph(_docx_text(risk), style="List Bullet")
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
-    return path
+    return document

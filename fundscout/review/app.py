@@ -13,7 +13,9 @@ import os
 import secrets
 import time
 from collections import defaultdict, deque
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,9 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
-from fundscout.briefs.context import next_deadline
-from fundscout.briefs.render import markdown_to_html
-from fundscout.config import TEMPLATES_DIR
+from fundscout.briefs.context import build_context, next_deadline
+from fundscout.briefs.draft import brief_path
+from fundscout.briefs.render import docx_bytes, markdown_to_html
+from fundscout.config import TEMPLATES_DIR, settings
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Call, CallDomain, Comment, User
 from fundscout.fields import DOMAINS, FIELDS_BY_NAME, vocabulary_label
@@ -33,6 +36,7 @@ from fundscout.review.users import authenticate
 from fundscout.review.workflow import (STATUSES, TRANSITIONS, ReviewError, add_comment, audit,
                                        change_status, changes_since_review, needs_rereview)
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SESSION_HOURS = 8
 LOGIN_WINDOW_SECONDS = 300
 LOGIN_MAX_FAILURES = 5
@@ -41,6 +45,10 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-acti
 
 
 class NotLoggedIn(Exception):
+    pass
+
+
+class BriefNotFound(Exception):
     pass
 
 
@@ -74,6 +82,12 @@ def _lang(request: Request) -> str:
     return request.session.get("lang", "sl")
 
 
+def _message(request: Request, error: ReviewError) -> str:
+    lang = _lang(request)
+    params = {k: STATUS_LABELS[lang].get(v, v) if isinstance(v, str) else v for k, v in error.params.items()}
+    return PAGES[lang][f"err_{error.key}"].format(**params)
+
+
 def _csrf_token(request: Request) -> str:
     if "csrf" not in request.session:
         request.session["csrf"] = secrets.token_urlsafe(32)
@@ -86,7 +100,7 @@ async def _form(request: Request) -> dict[str, str]:
     sent = form.get("csrf_token")
     expected = request.session.get("csrf")
     if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected)):
-        raise ReviewError(PAGES[_lang(request)]["csrf"])
+        raise ReviewError("csrf")
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -96,6 +110,13 @@ def _user(session: Session, request: Request) -> User:
     if user is None or not user.active:
         raise NotLoggedIn
     return user
+
+
+def _brief(session: Session, brief_id: int) -> Brief:
+    brief = session.get(Brief, brief_id)
+    if brief is None:
+        raise BriefNotFound
+    return brief
 
 
 def _brief_domains(session: Session, call: Call) -> list[str]:
@@ -110,6 +131,8 @@ def create_app(database_url: str) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="fundscout_session",
                        max_age=SESSION_HOURS * 3600, same_site="strict")
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR / "review"))  # autoescapes .html
+    zone = settings().timezone
+    templates.env.filters["local"] = lambda at: _local_time(at, zone)
     limiter = LoginLimiter()
     app.state.login_limiter = limiter
 
@@ -128,6 +151,10 @@ def create_app(database_url: str) -> FastAPI:
             return RedirectResponse(request.url_for("login_form"), status_code=303)
         return HTMLResponse("login required", status_code=401)
 
+    @app.exception_handler(BriefNotFound)
+    async def not_found(request: Request, _exc: BriefNotFound) -> Response:
+        return page(request, "message.html", 404, user=None, message=PAGES[_lang(request)]["not_found"])
+
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         lang = _lang(request)
         return templates.TemplateResponse(request, name, {
@@ -143,7 +170,7 @@ def create_app(database_url: str) -> FastAPI:
         try:
             form = await _form(request)
         except ReviewError as exc:
-            return page(request, "login.html", 403, user=None, error=str(exc))
+            return page(request, "login.html", 403, user=None, error=_message(request, exc))
         username = form.get("username", "").strip().lower()
         key = (request.client.host if request.client else "?", username)
         t = PAGES[_lang(request)]
@@ -170,7 +197,7 @@ def create_app(database_url: str) -> FastAPI:
         try:
             await _form(request)
         except ReviewError as exc:
-            form_error = str(exc)
+            form_error = _message(request, exc)
         with session_scope(database_url) as session:
             user = _user(session, request)
             if form_error:
@@ -222,6 +249,7 @@ def create_app(database_url: str) -> FastAPI:
         return page(request, "brief.html", status_code, user=user, brief=brief, call=call,
                     body=markdown_to_html(brief.markdown), flagged=flagged,
                     changes=changes_since_review(session, brief) if flagged else [],
+                    show=_show_value,
                     field_label=lambda name: FIELDS_BY_NAME[name].label(lang) if name in FIELDS_BY_NAME else name,
                     transitions=TRANSITIONS[brief.status], comments=comments, history=history,
                     action_labels=ACTION_LABELS[lang], error=error)
@@ -230,9 +258,7 @@ def create_app(database_url: str) -> FastAPI:
     async def brief_detail(request: Request, brief_id: int) -> HTMLResponse:
         with session_scope(database_url) as session:
             user = _user(session, request)
-            brief = session.get(Brief, brief_id)
-            if brief is None:
-                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            brief = _brief(session, brief_id)
             return brief_page(request, session, user, brief)
 
     async def act_on_brief(request: Request, brief_id: int, action: Any) -> Response:
@@ -241,18 +267,16 @@ def create_app(database_url: str) -> FastAPI:
             form: dict[str, str] | None = await _form(request)
             form_error = None
         except ReviewError as exc:
-            form, form_error = None, str(exc)
+            form, form_error = None, _message(request, exc)
         with session_scope(database_url) as session:
             user = _user(session, request)
-            brief = session.get(Brief, brief_id)
-            if brief is None:
-                return page(request, "message.html", 404, user=user, message=PAGES[_lang(request)]["not_found"])
+            brief = _brief(session, brief_id)
             if form is None:
                 return brief_page(request, session, user, brief, error=form_error, status_code=403)
             try:  # the workflow validates before it writes, so a refusal leaves nothing behind
                 action(session, brief, user, form)
             except ReviewError as exc:
-                return brief_page(request, session, user, brief, error=str(exc), status_code=400)
+                return brief_page(request, session, user, brief, error=_message(request, exc), status_code=400)
         return RedirectResponse(request.url_for("brief_detail", brief_id=brief_id), status_code=303)
 
     @app.post("/briefs/{brief_id}/status", name="brief_status")
@@ -265,6 +289,17 @@ def create_app(database_url: str) -> FastAPI:
         return await act_on_brief(request, brief_id, lambda session, brief, user, form: add_comment(
             session, brief, user, form.get("body", "")))
 
+    @app.get("/briefs/{brief_id}/brief.docx", name="brief_docx")
+    async def brief_docx(request: Request, brief_id: int) -> Response:
+        """The brief as a Word document, built from the call as it is now."""
+        with session_scope(database_url) as session:
+            user = _user(session, request)
+            brief = _brief(session, brief_id)
+            content = docx_bytes(build_context(session, brief.call_id, brief.lang))
+        filename = brief_path(Path("."), brief.call_id, brief.lang, "docx").name
+        return Response(content, media_type=DOCX_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
     @app.get("/audit", response_class=HTMLResponse, name="audit_log")
     async def audit_log(request: Request) -> HTMLResponse:
         with session_scope(database_url) as session:
@@ -274,6 +309,18 @@ def create_app(database_url: str) -> FastAPI:
         return page(request, "audit.html", user=user, history=entries, action_labels=ACTION_LABELS[_lang(request)])
 
     return app
+
+
+def _local_time(at: dt.datetime, zone: ZoneInfo) -> str:
+    """A stored UTC time (SQLite returns it naive) as local wall-clock time."""
+    aware = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _show_value(value: Any) -> str:
+    if value is None or value == []:
+        return "–"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _date_or_none(text: str) -> dt.date | None:

@@ -26,7 +26,11 @@ MAX_TEXT = 5000
 
 
 class ReviewError(ValueError):
-    """A request the rules refuse; the message is shown to the reviewer."""
+    """A request the rules refuse. `key` names the message shown to the reviewer (review/i18n.py)."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key, self.params = key, params
+        super().__init__(f"{key}: {params}" if params else key)
 
 
 def audit(session: Session, user: User | None, action: str, target: str, **details: Any) -> None:
@@ -38,11 +42,11 @@ def change_status(session: Session, brief: Brief, user: User, to_status: str, re
     """Move a brief along the workflow; a rejection needs a reason. Clears a re-review flag."""
     reason = reason.strip()
     if to_status not in TRANSITIONS.get(brief.status, ()):
-        raise ReviewError(f"status {brief.status!r} cannot change to {to_status!r}")
+        raise ReviewError("bad_transition", from_status=brief.status, to_status=to_status)
     if to_status == "rejected" and not reason:
-        raise ReviewError("a rejection needs a reason")
+        raise ReviewError("reason_required")
     if len(reason) > MAX_TEXT:
-        raise ReviewError(f"the reason is longer than {MAX_TEXT} characters")
+        raise ReviewError("too_long", limit=MAX_TEXT)
     now = utcnow()
     review = Review(brief_id=brief.id, user_id=user.id, from_status=brief.status, to_status=to_status,
                     reason=reason or None, created_at=now)
@@ -59,9 +63,9 @@ def change_status(session: Session, brief: Brief, user: User, to_status: str, re
 def add_comment(session: Session, brief: Brief, user: User, body: str) -> Comment:
     body = body.strip()
     if not body:
-        raise ReviewError("the comment is empty")
+        raise ReviewError("empty_comment")
     if len(body) > MAX_TEXT:
-        raise ReviewError(f"the comment is longer than {MAX_TEXT} characters")
+        raise ReviewError("too_long", limit=MAX_TEXT)
     comment = Comment(brief_id=brief.id, user_id=user.id, body=body, created_at=utcnow())
     session.add(comment)
     session.flush()

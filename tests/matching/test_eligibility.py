@@ -1,0 +1,80 @@
+"""Eligibility rules, and the vectorised table that must agree with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from matching.eligibility import CallTerms, FirmClass, assess, call_status
+from matching.pipeline import _VERDICT_CODE, eligibility_table
+from matching.relevance import CallProfile, FirmEntry
+
+TODAY = dt.date(2026, 11, 24)
+SME_WEST = FirmClass("enterprise", "small", "west")
+LATER = (dt.date(2027, 1, 15),)
+
+
+def test_sme_in_the_west_may_apply_to_an_sme_call():
+    verdict = assess(SME_WEST, CallTerms(("sme",), (), LATER), TODAY)
+    assert verdict.eligible is True
+    assert verdict.reasons[0] == "ste MSP v Zahodni kohezijski regiji"
+    assert "15. 1. 2027 (še 52 dni)" in verdict.reasons[-1]
+
+
+def test_wrong_applicant_type_is_not_eligible_and_says_why():
+    verdict = assess(SME_WEST, CallTerms(("municipality",), (), LATER), TODAY)
+    assert verdict.eligible is False
+    assert "občine" in verdict.reasons[0] and "MSP" in verdict.reasons[0]
+
+
+def test_large_firm_is_not_an_sme():
+    assert assess(FirmClass("enterprise", "large", "west"), CallTerms(("sme",), (), LATER), TODAY).eligible is False
+    assert assess(FirmClass("enterprise", "large", "west"), CallTerms(("enterprise",), (), LATER), TODAY).eligible
+
+
+def test_society_counts_as_ngo():
+    assert assess(FirmClass("association", "micro", "west"), CallTerms(("ngo",), (), LATER), TODAY).eligible is True
+
+
+def test_region_limit():
+    verdict = assess(SME_WEST, CallTerms(("sme",), ("east",), LATER), TODAY)
+    assert verdict.eligible is False and "Vzhodna" in verdict.reasons[-2]
+
+
+def test_unknown_applicants_give_none():
+    assert assess(SME_WEST, CallTerms((), (), LATER), TODAY).eligible is None
+
+
+def test_closed_call_unless_include_closed():
+    closed = CallTerms(("sme",), (), (dt.date(2026, 5, 1),))
+    assert call_status(closed, TODAY) == "closed"
+    assert assess(SME_WEST, closed, TODAY).eligible is False
+    assert assess(SME_WEST, closed, TODAY, include_closed=True).eligible is True
+    spent = CallTerms(("sme",), (), (dt.date(2026, 5, 1),), until_funds_spent=True)
+    assert call_status(spent, TODAY) == "open"
+
+
+def test_english_reasons():
+    assert assess(SME_WEST, CallTerms(("sme",), (), LATER), TODAY, lang="en").reasons[0] == \
+        "you are an SME in the Western cohesion region"
+
+
+def test_vectorised_table_agrees_with_assess():
+    rng = random.Random(7)
+    types = ["municipality", "sme", "large_enterprise", "enterprise", "ngo", "association", "public_institute",
+             "research_org", "natural_person", "other"]
+    firms = [FirmEntry(f"f{i}", "x", FirmClass(rng.choice(["enterprise", "municipality", "ngo", "association",
+                                                           "public_institute"]),
+                                               rng.choice(["micro", "small", "medium", "large"]),
+                                               rng.choice(["west", "east", None])), [], "", [], [], [])
+             for i in range(40)]
+    calls = [CallProfile(f"c{i}", "", "", CallTerms(
+        tuple(rng.sample(types, rng.randint(0, 3))), tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
+        (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
+        rng.random() < 0.2, rng.random() < 0.05)) for i in range(120)]
+    for include_closed in (False, True):
+        table, index, _ = eligibility_table(firms, calls, TODAY, include_closed)
+        for firm, row in zip(firms, index):
+            for col, call in enumerate(calls):
+                expected = assess(firm.klass, call.terms, TODAY, include_closed=include_closed).eligible
+                assert table[row, col] == _VERDICT_CODE[expected]

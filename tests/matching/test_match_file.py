@@ -1,0 +1,127 @@
+"""File-mode matching, classify and evaluate through the CLI, and the vectorised scorer itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import matching.relevance as relevance
+from fundscout.cli import app
+from matching.evaluate import evaluate_split, format_report, mean_ndcg
+from matching.firms import read_firms_csv
+from matching.pipeline import build_matcher, calls_from_notices, entry_from_profile
+from tests.conftest import FIXTURES
+
+NOTICES = FIXTURES / "matching" / "notices.jsonl"
+SPLIT = FIXTURES / "matching" / "split"
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_classify_cli_writes_domains_and_evidence(tmp_path):
+    out = tmp_path / "c.jsonl"
+    result = CliRunner().invoke(app, ["classify", "--input", str(NOTICES), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in _rows(out)}
+    assert rows["fx-gasilska-oprema-2026"]["domains"] == ["safe_society"]
+    assert rows["fx-kozolci-2019"]["domains"] == [] and rows["fx-kozolci-2019"]["evidence"] == {}
+    assert rows["fx-gasilska-oprema-2026"]["evidence"]["safe_society"][0]["term"]
+
+
+def test_match_cli_file_mode(tmp_path):
+    out = tmp_path / "m.jsonl"
+    result = CliRunner().invoke(app, ["match", "--input", str(NOTICES), "--firms", str(SPLIT / "firms.csv"),
+                                      "--output", str(out), "--top", "2"])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert len(rows) == 6 * 2
+    for row in rows:
+        assert set(row) == {"firm_id", "call_id", "score", "eligible", "reasons"}
+        assert 0 <= row["score"] <= 100 and row["eligible"] in (True, False, None)
+        assert row["reasons"]["eligibility"] and row["reasons"]["relevance"]
+    best = {r["firm_id"]: r for r in rows if r is next(x for x in rows if x["firm_id"] == r["firm_id"])}
+    assert best["T01"]["call_id"] == "fx-gasilska-oprema-2026"
+    assert best["T05"]["call_id"] == "fx-telemedicina-2026"
+    assert best["T01"]["reasons"]["eligibility"][0] == "ste društvo v Zahodni kohezijski regiji"
+
+
+def test_closed_calls_are_not_eligible_unless_included(tmp_path):
+    out = tmp_path / "m.jsonl"
+    args = ["match", "--input", str(NOTICES), "--firms", str(SPLIT / "firms.csv"), "--output", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    closed = [r for r in _rows(out) if r["call_id"] == "fx-kozolci-2019"]
+    assert closed and all(r["eligible"] is False for r in closed)
+    assert any("potekel" in reason for reason in closed[0]["reasons"]["eligibility"])
+    assert CliRunner().invoke(app, [*args, "--include-closed"]).exit_code == 0
+    reopened = [r for r in _rows(out) if r["call_id"] == "fx-kozolci-2019"]
+    assert all(r["eligible"] is not False or "fizične" in " ".join(r["reasons"]["eligibility"]) for r in reopened)
+
+
+def test_match_cli_needs_all_file_options(tmp_path):
+    result = CliRunner().invoke(app, ["match", "--input", str(NOTICES)])
+    assert result.exit_code == 2 and "--firms" in result.stderr
+
+
+def test_evaluate_prints_figures_beside_the_baseline():
+    report = evaluate_split(SPLIT / "dev")
+    assert report["domains"]["ours"]["micro_f1"] >= report["domains"]["baseline"]["micro_f1"]
+    assert report["ranking"]["firms_judged"] == 6
+    assert report["ranking"]["ours"] > 0.7
+    lines = format_report(report)
+    assert any(line.startswith("domains micro_f1") for line in lines)
+    assert any(line.startswith("ranking nDCG@5") for line in lines)
+    result = CliRunner().invoke(app, ["evaluate", "--split", str(SPLIT / "dev")])
+    assert result.exit_code == 0 and "baseline" in result.output
+
+
+def test_mean_ndcg():
+    judged = {"a": {"x": 3, "y": 1}}
+    assert mean_ndcg(judged, {"a": [(2.0, "x"), (1.0, "y")]}) == pytest.approx(1.0)
+    assert mean_ndcg(judged, {"a": [(1.0, "x"), (2.0, "y")]}) < 1.0
+
+
+@pytest.fixture
+def matcher():
+    calls = calls_from_notices(NOTICES)
+    firms = [entry_from_profile(p) for p in read_firms_csv(SPLIT / "firms.csv").firms]
+    return build_matcher(firms, calls, dt.date(2026, 11, 24), include_closed=True)
+
+
+def test_vectorised_scores_equal_the_formula_pair_by_pair(matcher):
+    scores = np.vstack([block for _, block in matcher.chunks()])
+    from matching.eligibility import assess
+
+    checked = 0
+    for fi, firm in enumerate(matcher.firms):
+        for ci, call in enumerate(matcher.calls):
+            parts = matcher.components(fi, ci)
+            relevance_value = min(1.0, sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
+                                  + relevance.W_TEXT * min(1.0, parts["text"]))
+            verdict = assess(firm.klass, call.terms, dt.date(2026, 11, 24), include_closed=True).eligible
+            # components are clipped per part; the matrix clips the sum: equal unless a part exceeds 1
+            if max(parts.values()) < 1.0:
+                assert scores[fi, ci] == pytest.approx(100 * relevance_value * relevance.FACTOR[verdict], abs=0.05)
+                checked += 1
+    assert checked >= 10
+
+
+def test_projected_text_space_keeps_the_ranking(monkeypatch, matcher):
+    exact = np.vstack([block for _, block in matcher.chunks()])
+    monkeypatch.setattr(relevance, "EXACT_CALLS", 0)
+    monkeypatch.setattr(relevance, "TEXT_DIMS", 6)  # as many dimensions as the 6 calls span: no loss
+    projected = relevance.Matcher(matcher.firms, matcher.calls, *_table(matcher))
+    approx = np.vstack([block for _, block in projected.chunks()])
+    assert np.allclose(exact, approx, atol=1.0)
+
+
+def _table(matcher):
+    from matching.pipeline import eligibility_table
+
+    table, index, _ = eligibility_table(matcher.firms, matcher.calls, dt.date(2026, 11, 24), True)
+    return table, index
