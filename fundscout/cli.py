@@ -209,6 +209,8 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
     except ValueError as exc:
         _fail_input([str(exc)])
     typer.echo(str(report))
+    for reason in report.unsendable.values():
+        typer.echo(f"warning: {reason}", err=True)
     for firm_id, status in sorted(report.outcome.items()):
         if status != "sent":
             typer.echo(f"  {firm_id}: {status}", err=True)

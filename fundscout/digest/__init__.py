@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from fundscout.db import session_scope
 from fundscout.db.models import DigestOutbox, Firm
 from fundscout.digest.collect import MIN_SCORE, Week, collect_digests, recipients
 from fundscout.digest.links import BadToken, digest_token, firm_of_unsubscribe_token, unsubscribe_url
-from fundscout.digest.mail import DEFAULT_SENDER, build_message, parse_smtp_url
-from fundscout.digest.outbox import DONE, Delivery, deliver
+from fundscout.digest.mail import DEFAULT_SENDER, as_wire_bytes, build_message, parse_smtp_url
+from fundscout.digest.outbox import DONE, Delivery, Outbox
 from fundscout.digest.workbook import build_workbook
 
 __all__ = ["DigestReport", "run_weekly", "unsubscribe", "unsubscribe_firm", "BadToken"]
@@ -33,11 +34,14 @@ class DigestReport:
     workbooks: list[Path] = field(default_factory=list)
     messages: list[Path] = field(default_factory=list)
     already_done: list[str] = field(default_factory=list)
+    unsendable: dict[str, str] = field(default_factory=dict)  # firm id -> why no message was made
     outcome: dict[str, str] = field(default_factory=dict)  # firm id -> outbox status (with --send)
 
     def __str__(self) -> str:
         text = (f"week {self.week}: {len(self.workbooks)} digests for {self.receiving_firms} "
                 f"subscribed firms")
+        if self.unsendable:
+            text += f", {len(self.unsendable)} with an unusable e-mail address"
         if self.already_done:
             text += f", {len(self.already_done)} already handled this week"
         if self.outcome:
@@ -76,27 +80,35 @@ def run_weekly(database_url: str, week: str, *, out_dir: Path, send: bool, smtp_
                 DigestOutbox.week == parsed.name, DigestOutbox.status.in_(DONE))))
         digests = collect_digests(session, parsed, tz=cfg.timezone, today=today, min_score=min_score)
 
-    books, outbox = out_dir / "digests", out_dir / "outbox"
+    books, outbox_dir = out_dir / "digests", out_dir / "outbox"
     books.mkdir(parents=True, exist_ok=True)
-    outbox.mkdir(parents=True, exist_ok=True)
-    deliveries = []
-    for firm, digest in digests:
-        if firm.firm_id in done:
-            report.already_done.append(firm.firm_id)
-            continue
-        workbook = build_workbook(digest, lang, token=digest_token(firm.firm_id, parsed.name))
-        message = build_message(digest, firm.email or "", workbook, sender=sender, lang=lang,
-                                unsubscribe_url=unsubscribe_url(firm.firm_id),
-                                attachment_name=ATTACHMENT_NAMES[lang].format(week=parsed.name))
-        stem = _file_stem(firm.firm_id, parsed.name)
-        book_path, message_path = books / f"{stem}.xlsx", outbox / f"{stem}.eml"
-        book_path.write_bytes(workbook)
-        message_path.write_bytes(message.as_bytes())
-        report.workbooks.append(book_path)
-        report.messages.append(message_path)
-        deliveries.append(Delivery(firm.firm_id, message, firm.email or "", str(book_path)))
-    if smtp is not None:
-        report.outcome = deliver(database_url, parsed.name, deliveries, smtp)
+    outbox_dir.mkdir(parents=True, exist_ok=True)
+    with Outbox(database_url, parsed.name, smtp) if smtp else nullcontext() as outbox:
+        for firm, digest in digests:
+            if firm.firm_id in done:
+                report.already_done.append(firm.firm_id)
+                continue
+            workbook = build_workbook(digest, lang, token=digest_token(firm.firm_id, parsed.name))
+            try:
+                message = build_message(digest, firm.email or "", workbook, sender=sender, lang=lang,
+                                        unsubscribe_url=unsubscribe_url(firm.firm_id),
+                                        attachment_name=ATTACHMENT_NAMES[lang].format(week=parsed.name))
+            except ValueError as exc:  # the e-mail module rejects a malformed address
+                reason = f"firm {firm.firm_id}: e-mail address {firm.email!r} is not valid: {exc}"
+                report.unsendable[firm.firm_id] = reason
+                if outbox is not None:
+                    report.outcome[firm.firm_id] = outbox.fail_unsendable(firm.firm_id, reason)
+                continue
+            stem = _file_stem(firm.firm_id, parsed.name)
+            book_path, message_path = books / f"{stem}.xlsx", outbox_dir / f"{stem}.eml"
+            book_path.write_bytes(workbook)
+            raw = as_wire_bytes(message)
+            message_path.write_bytes(raw)
+            report.workbooks.append(book_path)
+            report.messages.append(message_path)
+            if outbox is not None:
+                report.outcome[firm.firm_id] = outbox.send(
+                    Delivery(firm.firm_id, raw, message["Message-ID"], firm.email or "", str(book_path)))
     return report
 
 

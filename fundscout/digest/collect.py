@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, Firm, Match
@@ -91,24 +91,23 @@ def _digest_call(call: Call, match: Match, score: float, status: str | None,
     )
 
 
+_RECEIVING = and_(Firm.subscribed.is_(True), Firm.email.is_not(None), Firm.email != "")
+
+
 def recipients(session: Session) -> list[Firm]:
     """Firms that get digests: subscribed and with an e-mail address."""
-    return list(session.scalars(select(Firm).where(Firm.subscribed.is_(True), Firm.email.is_not(None),
-                                                   Firm.email != "").order_by(Firm.firm_id)))
+    return list(session.scalars(select(Firm).where(_RECEIVING).order_by(Firm.firm_id)))
 
 
 def collect_digests(session: Session, week: Week, *, tz: ZoneInfo, today: dt.date,
-                    min_score: float = MIN_SCORE, firm_ids: set[str] | None = None
-                    ) -> list[tuple[Firm, Digest]]:
+                    min_score: float = MIN_SCORE) -> list[tuple[Firm, Digest]]:
     """One digest per receiving firm that has at least one open match; firms in order of id."""
     as_of = week.as_of(today)
     start, end = week.window(tz)
-    firms = {f.firm_id: f for f in recipients(session) if firm_ids is None or f.firm_id in firm_ids}
-    if not firms:
-        return []
+    firms = {f.firm_id: f for f in recipients(session)}
     matches = session.execute(
-        select(Match, Call).join(Call, Call.id == Match.call_id)
-        .where(Match.firm_id.in_(list(firms)), or_(Match.eligible.is_(None), Match.eligible.is_(True)))
+        select(Match, Call).join(Call, Call.id == Match.call_id).join(Firm, Firm.firm_id == Match.firm_id)
+        .where(_RECEIVING, or_(Match.eligible.is_(None), Match.eligible.is_(True)))
     ).all()
     by_firm: dict[str, list[tuple[Match, Call]]] = defaultdict(list)
     for match, call in matches:
@@ -123,10 +122,11 @@ def collect_digests(session: Session, week: Week, *, tz: ZoneInfo, today: dt.dat
             if start <= _aware(row.changed_at) < end:
                 history[row.call_id].append(row)
 
+    feedback = FeedbackPreferences.load_many(session, list(by_firm))
     digests = []
     for firm_id, rows in sorted(by_firm.items()):
         firm = firms[firm_id]
-        prefs = FeedbackPreferences.load(session, firm_id)
+        prefs = feedback.get(firm_id) or FeedbackPreferences()
         entries: list[tuple[DigestCall, Call]] = []
         for match, call in rows:
             score = adjusted_score(match.score, prefs.adjustment(call.id, call.domains or ()))

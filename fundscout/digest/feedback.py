@@ -41,16 +41,26 @@ class FeedbackPreferences:
     responses: dict[str, str] = field(default_factory=dict)  # call id -> status
     domain_balance: Counter[str] = field(default_factory=Counter)
 
+    def add(self, call_id: str, status: str, domains: Iterable[str]) -> None:
+        self.responses[call_id] = status
+        for domain in domains or ():
+            self.domain_balance[domain] += -1 if status == "not_relevant" else 1
+
     @classmethod
     def load(cls, session: Session, firm_id: str) -> "FeedbackPreferences":
-        prefs = cls()
-        rows = session.execute(select(FirmFeedback.call_id, FirmFeedback.status, Call.domains)
-                               .join(Call, Call.id == FirmFeedback.call_id)
-                               .where(FirmFeedback.firm_id == firm_id))
-        for call_id, status, domains in rows:
-            prefs.responses[call_id] = status
-            for domain in domains or ():
-                prefs.domain_balance[domain] += -1 if status == "not_relevant" else 1
+        return cls.load_many(session, [firm_id]).get(firm_id, cls())
+
+    @classmethod
+    def load_many(cls, session: Session, firm_ids: list[str]) -> dict[str, "FeedbackPreferences"]:
+        """Preferences of several firms in a few queries (firms without feedback are left out)."""
+        prefs: dict[str, FeedbackPreferences] = {}
+        for start in range(0, len(firm_ids), 500):
+            rows = session.execute(
+                select(FirmFeedback.firm_id, FirmFeedback.call_id, FirmFeedback.status, Call.domains)
+                .join(Call, Call.id == FirmFeedback.call_id)
+                .where(FirmFeedback.firm_id.in_(firm_ids[start:start + 500])))
+            for firm_id, call_id, status, domains in rows:
+                prefs.setdefault(firm_id, cls()).add(call_id, status, domains)
         return prefs
 
     def adjustment(self, call_id: str, domains: Iterable[str]) -> float:
@@ -78,6 +88,9 @@ class FeedbackFile:
     week: str
     responses: dict[str, str]  # call id -> status
     problems: list[str]
+
+
+_ID_LABEL = next(c.label("sl") for c in CALL_COLUMNS if c.key == "id")
 
 
 def _header_positions(header: tuple) -> tuple[int, int] | None:
@@ -115,11 +128,13 @@ def read_feedback(path: Path) -> FeedbackFile:
             raise FeedbackError(f"{name}: {exc}") from exc
         found: dict[str, set[str]] = {}
         problems: list[str] = []
+        sheets_read = 0
         for ws in wb.worksheets:
             rows = ws.iter_rows(values_only=True)
             positions = _header_positions(next(rows, ()))
             if positions is None:
                 continue
+            sheets_read += 1
             id_at, status_at = positions
             for number, row in enumerate(rows, start=2):
                 if len(row) <= max(id_at, status_at) or row[status_at] in (None, ""):
@@ -132,6 +147,9 @@ def read_feedback(path: Path) -> FeedbackFile:
                     found.setdefault(str(call_id), set()).add(status)
     finally:
         wb.close()
+    if not sheets_read:
+        raise FeedbackError(f"{name}: no sheet has the columns {word('status', 'sl')!r} and "
+                            f"{_ID_LABEL!r}; were they renamed or deleted?")
     responses = {}
     for call_id, statuses in found.items():
         if len(statuses) == 1:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -18,7 +22,7 @@ from fundscout.db.models import utcnow
 from fundscout.digest.safe import clean_text, safe_url
 from fundscout.digest.workbook import Digest, word
 
-XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+XLSX_SUBTYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOP_IN_MAIL = 5
 DEFAULT_SENDER = "FundScout <fundscout@localhost>"
 SUBJECTS = {"sl": "FundScout: razpisi za vas, teden {week}", "en": "FundScout: calls for you, week {week}"}
@@ -82,26 +86,38 @@ def _mail_context(digest: Digest, lang: str, unsubscribe_url: str) -> dict:
     return {
         "lang": lang, "week": digest.week, "top": top, "unsubscribe_url": unsubscribe_url,
         "firm_name": clean_text(digest.firm_name, 200, lang, one_line=True),
-        "counts": {key: len(getattr(digest, key)) for key in ("new", "changed", "closing", "open")},
+        "counts": {"new": len(digest.new), "changed": len({c.call.call_id for c in digest.changed}),
+                   "closing": len(digest.closing), "open": len(digest.open)},
     }
 
 
 def build_message(digest: Digest, recipient: str, workbook: bytes, *, sender: str, lang: str,
-                  unsubscribe_url: str, attachment_name: str) -> EmailMessage:
+                  unsubscribe_url: str, attachment_name: str) -> Message:
+    """The firm's e-mail; ValueError when the recipient is not a valid address.
+
+    Built with the `email.mime` classes: for thousands of messages a week they are several
+    times faster than `EmailMessage`, whose header registry re-parses every header.
+    """
+    Address(addr_spec=recipient)  # raises ValueError on a malformed address
     context = _mail_context(digest, lang, unsubscribe_url)
-    msg = EmailMessage()
-    msg["Subject"] = SUBJECTS[lang].format(week=digest.week)
-    msg["From"] = sender
-    name = clean_text(digest.firm_name, 100, lang, one_line=True)
-    msg["To"] = Address(display_name=name, addr_spec=recipient)
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(_templates().get_template("digest_email.txt.j2").render(context), "plain", "utf-8"))
+    body.attach(MIMEText(_templates().get_template("digest_email.html.j2").render(context), "html", "utf-8"))
+    attachment = MIMEApplication(workbook, XLSX_SUBTYPE)
+    attachment.add_header("Content-Disposition", "attachment", filename=attachment_name)
+    msg = MIMEMultipart("mixed", _subparts=[body, attachment])
+    msg["Subject"] = Header(SUBJECTS[lang].format(week=digest.week), "utf-8")
+    msg["From"] = formataddr(parseaddr(sender), "utf-8")
+    msg["To"] = formataddr((clean_text(digest.firm_name, 100, lang, one_line=True), recipient), "utf-8")
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = message_id(digest.firm_id, digest.week, sender)
     # RFC 2369 / RFC 8058: the mail client's own unsubscribe button, one click, no login.
-    sender_addr = parseaddr(sender)[1]
-    msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{sender_addr}?subject=unsubscribe>"
+    msg["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{parseaddr(sender)[1]}?subject=unsubscribe>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(_templates().get_template("digest_email.txt.j2").render(context))
-    msg.add_alternative(_templates().get_template("digest_email.html.j2").render(context), subtype="html")
-    msg.add_attachment(workbook, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=attachment_name)
     return msg
+
+
+def as_wire_bytes(msg: Message) -> bytes:
+    """The message flattened once, with the CRLF line ends SMTP wants (also a valid .eml file)."""
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.utils import parseaddr
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -67,13 +67,12 @@ class SmtpConnection:
                                 temporary=True, connection=True) from exc
         return smtp
 
-    def send(self, msg: EmailMessage, recipient: str) -> None:
+    def send(self, raw: bytes, recipient: str) -> None:
         for attempt in (1, 2):
             if self._smtp is None:
                 self._smtp = self._connect()
             try:
-                refused = self._smtp.send_message(msg, from_addr=self.settings.sender,
-                                                  to_addrs=[recipient])
+                refused = self._smtp.sendmail(parseaddr(self.settings.sender)[1], [recipient], raw)
             except smtplib.SMTPServerDisconnected as exc:
                 self._smtp = None
                 if attempt == 2:
@@ -157,36 +156,47 @@ def release(database_url: str, firm_id: str, week: str, error: DeliveryError) ->
 @dataclass
 class Delivery:
     firm_id: str
-    message: EmailMessage
+    raw: bytes  # the message as sent, CRLF line ends (`mail.as_wire_bytes`)
+    message_id: str
     recipient: str
     workbook_path: str
 
 
-def deliver(database_url: str, week: str, deliveries: list[Delivery], settings: SmtpSettings
-            ) -> dict[str, str]:
-    """Send each claimable message once; {firm id: status after this run}."""
-    outcome: dict[str, str] = {}
-    connection = SmtpConnection(settings)
-    unreachable: DeliveryError | None = None
-    try:
-        for item in deliveries:
-            ensure_row(database_url, item.firm_id, week)
-            if not claim(database_url, item.firm_id, week, item.workbook_path,
-                         str(item.message["Message-ID"])):
-                outcome[item.firm_id] = outbox_status(database_url, item.firm_id, week) or "unknown"
-                continue
-            if unreachable is not None:
-                release(database_url, item.firm_id, week, unreachable)
-                outcome[item.firm_id] = "deferred"
-                continue
-            error = None
-            try:
-                connection.send(item.message, item.recipient)
-            except DeliveryError as exc:
-                error = exc
-                if exc.connection:
-                    unreachable = exc
-            outcome[item.firm_id] = finish(database_url, item.firm_id, week, error)
-    finally:
-        connection.close()
-    return outcome
+class Outbox:
+    """Sends a week's messages over one SMTP session, each at most once (see the module notes)."""
+
+    def __init__(self, database_url: str, week: str, settings: SmtpSettings):
+        self.database_url, self.week = database_url, week
+        self.connection = SmtpConnection(settings)
+        self.unreachable: DeliveryError | None = None
+
+    def __enter__(self) -> "Outbox":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+    def send(self, item: Delivery) -> str:
+        """Send the firm's message unless this week's was already handled; its status after."""
+        url, week = self.database_url, self.week
+        ensure_row(url, item.firm_id, week)
+        if not claim(url, item.firm_id, week, item.workbook_path, item.message_id):
+            return outbox_status(url, item.firm_id, week) or "unknown"
+        if self.unreachable is not None:  # the server was down a moment ago: do not wait again
+            release(url, item.firm_id, week, self.unreachable)
+            return "deferred"
+        error = None
+        try:
+            self.connection.send(item.raw, item.recipient)
+        except DeliveryError as exc:
+            error = exc
+            if exc.connection:
+                self.unreachable = exc
+        return finish(url, item.firm_id, week, error)
+
+    def fail_unsendable(self, firm_id: str, reason: str) -> str:
+        """Mark a message that cannot even be built (e.g. a malformed address) failed for the week."""
+        ensure_row(self.database_url, firm_id, self.week)
+        if not claim(self.database_url, firm_id, self.week, "", ""):
+            return outbox_status(self.database_url, firm_id, self.week) or "unknown"
+        return finish(self.database_url, firm_id, self.week, DeliveryError(reason, temporary=False))

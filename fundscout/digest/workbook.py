@@ -29,7 +29,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from fundscout.digest.safe import clean_text, safe_url
 from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, Field, vocabulary_label
@@ -40,7 +40,6 @@ STATUSES: dict[str, tuple[str, str]] = {
     "not_relevant": ("ni relevantno", "not relevant"),
     "applying": ("prijavljamo se", "we are applying"),
 }
-SHEET_KEYS = ("new", "changed", "closing", "open")
 CLOSING_DAYS = 30
 # Custom document property carrying the signed (firm, week) the workbook was made for.
 TOKEN_PROPERTY = "fundscout_digest"
@@ -55,37 +54,33 @@ COMPRESSION = 1
 URGENCY = ((7, "FFC7CE", "9C0006"), (14, "FFEB9C", "9C5700"), (CLOSING_DAYS, "FFF2CC", "7F6000"))
 
 
-def _own(sl: str, en: str) -> tuple[str, str]:
-    return (sl, en)
-
-
 # Labels of the digest's own (non-dictionary) columns and words.
 WORDS: dict[str, tuple[str, str]] = {
-    "next_deadline": _own("Naslednji rok", "Next deadline"),
-    "days_left": _own("Dni do roka", "Days left"),
-    "score": _own("Ujemanje (0–100)", "Match (0–100)"),
-    "relevance": _own("Zakaj ustreza", "Why it fits"),
-    "eligible": _own("Upravičenost", "Eligibility"),
-    "eligibility": _own("Pogoji za prijavo", "Conditions to apply"),
-    "status": _own("Vaš odziv", "Your response"),
-    "field": _own("Kaj se je spremenilo", "What changed"),
-    "old": _own("Prej", "Before"),
-    "new": _own("Zdaj", "Now"),
-    "changed_on": _own("Spremenjeno", "Changed on"),
-    "change_kind": _own("Vrsta spremembe", "Kind of change"),
-    "update": _own("posodobitev", "update"),
-    "amendment": _own("sprememba razpisa", "amendment"),
-    "yes": _own("da", "yes"),
-    "no": _own("ne", "no"),
-    "unknown": _own("ni znano", "unknown"),
-    "until_funds_spent": _own("do porabe sredstev", "until funds are spent"),
-    "sheet_new": _own("Novo ta teden", "New this week"),
-    "sheet_changed": _own("Spremenjeno", "Changed"),
-    "sheet_closing": _own("Rok v 30 dneh", "Closing in 30 days"),
-    "sheet_open": _own("Vsi odprti", "All open"),
-    "sheet_legend": _own("Legenda", "Legend"),
-    "legend_term": _own("Pojem", "Term"),
-    "legend_meaning": _own("Pomen", "Meaning"),
+    "next_deadline": ("Naslednji rok", "Next deadline"),
+    "days_left": ("Dni do roka", "Days left"),
+    "score": ("Ujemanje (0–100)", "Match (0–100)"),
+    "relevance": ("Zakaj ustreza", "Why it fits"),
+    "eligible": ("Upravičenost", "Eligibility"),
+    "eligibility": ("Pogoji za prijavo", "Conditions to apply"),
+    "status": ("Vaš odziv", "Your response"),
+    "field": ("Kaj se je spremenilo", "What changed"),
+    "old": ("Prej", "Before"),
+    "new": ("Zdaj", "Now"),
+    "changed_on": ("Spremenjeno", "Changed on"),
+    "change_kind": ("Vrsta spremembe", "Kind of change"),
+    "update": ("posodobitev", "update"),
+    "amendment": ("sprememba razpisa", "amendment"),
+    "yes": ("da", "yes"),
+    "no": ("ne", "no"),
+    "unknown": ("ni znano", "unknown"),
+    "until_funds_spent": ("do porabe sredstev", "until funds are spent"),
+    "sheet_new": ("Novo ta teden", "New this week"),
+    "sheet_changed": ("Spremenjeno", "Changed"),
+    "sheet_closing": ("Rok v 30 dneh", "Closing in 30 days"),
+    "sheet_open": ("Vsi odprti", "All open"),
+    "sheet_legend": ("Legenda", "Legend"),
+    "legend_term": ("Pojem", "Term"),
+    "legend_meaning": ("Pomen", "Meaning"),
 }
 
 
@@ -153,10 +148,6 @@ class Digest:
     changed: list[DigestChange] = field(default_factory=list)
     closing: list[DigestCall] = field(default_factory=list)
     open: list[DigestCall] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.new or self.changed or self.closing or self.open)
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -452,7 +443,7 @@ class _ColumnWriter:
         return cls(column, letter, styles[_STRING_STYLES.get(column.kind, "text")],
                    TITLE_LIMIT if column.kind == "title" else TEXT_LIMIT, styles, lang)
 
-    def cell(self, number: int, value: Any) -> str:
+    def cell(self, number: int | str, value: Any) -> str:
         if value is None or value == "":
             return ""
         ref = f"{self.letter}{number}"
@@ -474,9 +465,17 @@ def _url_of(row: Any) -> str | None:
     return safe_url((row.call if isinstance(row, DigestChange) else row).url)
 
 
-def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context,
-                styles: dict[str, int]) -> tuple[list[str], dict[str, str]]:
-    """Row XML (header first) and {title cell: URL} of one data sheet."""
+# Stands for the row number in a cached row; a control character, so never in cleaned text.
+_ROW = "\x02"
+
+
+def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context, styles: dict[str, int],
+                made: dict[tuple[int, int], str]) -> tuple[list[str], dict[str, str]]:
+    """Row XML (header first) and {title cell: URL} of one data sheet.
+
+    `made` keeps each row's XML with a row-number placeholder: a call listed in several sheets
+    of the workbook (new, closing, all open) is turned into XML once.
+    """
     lang = ctx.lang
     writers = [_ColumnWriter.of(c, letter, styles, lang) for c, letter in zip(columns, _LETTERS)]
     header = "".join(_string(f"{w.letter}1", styles["bold"], _xml_text(w.column.label(lang)))
@@ -485,8 +484,11 @@ def _sheet_rows(columns: Sequence[Column], rows: Sequence[Any], ctx: _Context,
     links: dict[str, str] = {}
     title = next((w for w in writers if w.column.kind == "title"), None)
     for number, row in enumerate(rows, start=2):
-        cells = "".join([w.cell(number, w.column.get(row, ctx)) for w in writers])
-        out.append(f'<row r="{number}">{cells}</row>')
+        key = (id(columns), id(row))
+        if key not in made:
+            cells = "".join([w.cell(_ROW, w.column.get(row, ctx)) for w in writers])
+            made[key] = f'<row r="{_ROW}">{cells}</row>'
+        out.append(made[key].replace(_ROW, str(number)))
         if title is not None and (url := _url_of(row)):
             links[f"{title.letter}{number}"] = url
     return out, links
@@ -508,6 +510,18 @@ def _hyperlinks(links: dict[str, str]) -> tuple[str, str]:
 
 def _xml_attr(text: str) -> str:
     return _xml_text(text).replace('"', "&quot;")
+
+
+# Legend text of the dictionary fields shown in the workbook, (Slovenian, English).
+_FIELD_HELP = {
+    "title": ("Naslov razpisa, kot je objavljen; klik odpre vir.",
+              "Title of the call as published; click to open the source."),
+    "budget_eur": ("Skupna razpisana sredstva v evrih.", "Total money available, in euro."),
+    "domains": ("Področja pametnega mesta, ki jih razpis pokriva.", "Smart-city domains the call covers."),
+    "applicant_types": ("Kdo se lahko prijavi.", "Who may apply."),
+    "summary": ("Kratek opis razpisa.", "Short description of the call."),
+    "id": ("Oznaka razpisa v FundScoutu; ne spreminjajte je.", "The call's FundScout ID; do not change it."),
+}
 
 
 def _legend_rows(digest: Digest, lang: str) -> list[tuple[str, str]]:
@@ -537,30 +551,9 @@ def _legend_rows(digest: Digest, lang: str) -> list[tuple[str, str]]:
                  "naslednjih izborih." if sl else
                  f"Pick one of: {statuses}. Send the filled workbook back and we take it into account "
                  "in future matches."))
-    for name in ("title", "budget_eur", "domains", "applicant_types", "summary", "id"):
-        f = FIELDS_BY_NAME[name]
-        rows.append((f.label(lang), f.description if not sl else _FIELD_HELP_SL.get(name, f.label_sl)))
+    for name, (help_sl, help_en) in _FIELD_HELP.items():
+        rows.append((FIELDS_BY_NAME[name].label(lang), help_sl if sl else help_en))
     return rows
-
-
-_FIELD_HELP_SL = {
-    "title": "Naslov razpisa, kot je objavljen; klik odpre vir.",
-    "budget_eur": "Skupna razpisana sredstva v evrih.",
-    "domains": "Področja pametnega mesta, ki jih razpis pokriva.",
-    "applicant_types": "Kdo se lahko prijavi.",
-    "summary": "Kratek opis razpisa.",
-    "id": "Oznaka razpisa v FundScoutu; ne spreminjajte je.",
-}
-
-
-_FIELD_HELP_SL = {
-    "title": "Naslov razpisa, kot je objavljen; klik odpre vir.",
-    "budget_eur": "Skupna razpisana sredstva v evrih.",
-    "domains": "Področja pametnega mesta, ki jih razpis pokriva.",
-    "applicant_types": "Kdo se lahko prijavi.",
-    "summary": "Kratek opis razpisa.",
-    "id": "Oznaka razpisa v FundScoutu; ne spreminjajte je.",
-}
 
 
 def _legend_xml(digest: Digest, lang: str, styles: dict[str, int]) -> str:
@@ -575,12 +568,13 @@ def build_workbook(digest: Digest, lang: str = "sl", *, token: str | None = None
     """The .xlsx bytes of a firm's digest; `token` (signed firm and week) goes in a document property."""
     frame = _frame(lang)
     ctx = _Context(lang=lang, as_of=digest.as_of)
+    made: dict[tuple[int, int], str] = {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as package:
         for name, data in frame.parts.items():
             package.writestr(name, data)
         for index, (key, columns) in enumerate(SHEETS, start=1):
-            rows, links = _sheet_rows(columns, getattr(digest, key), ctx, frame.styles)
+            rows, links = _sheet_rows(columns, getattr(digest, key), ctx, frame.styles, made)
             last_row = max(len(rows), 2)  # a table needs a data row, even an empty one
             last_col = _LETTERS[len(columns) - 1]
             status_col = _LETTERS[next(i for i, c in enumerate(columns) if c.kind == "status")]

@@ -12,18 +12,17 @@ from fundscout.config import Settings
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm, Match
 from fundscout.demo import _digest_stage, run_demo
+from fundscout.digest.collect import is_open
 
 
 def _expected_firms(url: str) -> set[str]:
     """Subscribed sample firms with an e-mail and a match (score >= 30, not ineligible) on an open call."""
-    today = dt.date.today()
     with session_scope(url) as session:
-        rows = session.execute(select(Firm.firm_id, Call.deadlines, Call.until_funds_spent)
+        rows = session.execute(select(Firm.firm_id, Call)
                                .join(Match, Match.firm_id == Firm.firm_id).join(Call, Call.id == Match.call_id)
                                .where(Firm.subscribed.is_(True), Firm.email.is_not(None), Match.score >= 30,
                                       Match.eligible.is_not(False)))
-        return {firm for firm, deadlines, until_spent in rows
-                if until_spent or not deadlines or max(deadlines) >= today.isoformat()}
+        return {firm for firm, call in rows if is_open(call, dt.date.today())}
 
 
 def test_demo_writes_a_digest_per_matched_firm(tmp_path: Path) -> None:
@@ -41,7 +40,7 @@ def test_demo_writes_a_digest_per_matched_firm(tmp_path: Path) -> None:
     # with matches in the store (as the matcher writes them) the stage writes their digests
     with session_scope(url) as session:
         open_call = next(c for c in session.scalars(select(Call).order_by(Call.id))
-                         if any(d >= dt.date.today().isoformat() for d in c.deadlines))
+                         if is_open(c, dt.date.today()))
         for firm_id in ("S02", "S03"):
             session.merge(Match(firm_id=firm_id, call_id=open_call.id, score=77.0, eligible=True,
                                 reasons={"eligibility": ["Podjetje je MSP."], "relevance": ["Ustreza."]},

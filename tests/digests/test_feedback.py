@@ -90,6 +90,14 @@ def test_feedback_rejects_a_foreign_or_altered_workbook(seeded: str, fundscout_e
     result = runner.invoke(app, ["feedback", str(path)])
     assert result.exit_code == 2 and "FundScout mark is not valid" in result.output
 
+    renamed = tmp_path / "digests" / f"F2-{WEEK}.xlsx"
+    wb = openpyxl.load_workbook(renamed)
+    for ws in wb.worksheets[:4]:
+        ws.cell(row=1, column=[c.value for c in ws[1]].index("Oznaka") + 1, value="ID razpisa")
+    wb.save(renamed)
+    result = runner.invoke(app, ["feedback", str(renamed)])
+    assert result.exit_code == 2 and "no sheet has the columns 'Vaš odziv' and 'Oznaka'" in result.output
+
     not_excel = tmp_path / "notes.xlsx"
     not_excel.write_text("just text")
     result = runner.invoke(app, ["feedback", str(not_excel)])

@@ -6,15 +6,18 @@ import email
 from email import policy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from fundscout.cli import app
 from fundscout.db import session_scope
-from fundscout.db.models import DigestOutbox
+from fundscout.db.models import DigestOutbox, Firm
 from fundscout.digest import run_weekly, unsubscribe
 from fundscout.digest.links import firm_of_unsubscribe_token
 from tests.digests.conftest import TODAY, WEEK, SmtpServer
 
-ADDRESSES = {"F1": "f1@example.com", "F2": "f2@example.com"}
+runner = CliRunner()
 
 
 def _run(url: str, server: SmtpServer, tmp_path: Path, week: str = WEEK):  # noqa: ANN202
@@ -116,3 +119,31 @@ def test_a_row_left_sending_by_a_crash_is_not_sent_again(seeded: str, smtp_serve
     report = _run(seeded, smtp_server, tmp_path)
     assert report.already_done == ["F1"] and report.outcome == {"F2": "sent"}
     assert smtp_server.handler.recipients() == ["f2@example.com"]
+
+
+def test_a_malformed_address_fails_that_firm_only(seeded: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
+    with session_scope(seeded) as session:
+        session.get(Firm, "F2").email = "razpisi at gorenjski-tok"
+    smtp_server.start()
+    report = _run(seeded, smtp_server, tmp_path)
+    assert report.outcome == {"F1": "sent", "F2": "failed"}
+    assert "'razpisi at gorenjski-tok' is not valid" in _outbox(seeded)["F2"][2]
+    assert smtp_server.handler.recipients() == ["f1@example.com"]
+    dry = run_weekly(seeded, WEEK, out_dir=tmp_path / "dry", send=False, smtp_url=None, today=TODAY)
+    assert list(dry.unsendable) == ["F2"] and [p.name for p in dry.messages] == [f"F1-{WEEK}.eml"]
+
+
+def test_cli_send_twice_sends_once(seeded: str, fundscout_env: str, smtp_server: SmtpServer,
+                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    smtp_server.start()
+    monkeypatch.setenv("FUNDSCOUT_SMTP_URL", smtp_server.url)
+    for _ in range(2):
+        result = runner.invoke(app, ["digest", "--week", WEEK, "--send", "--lang", "en"])
+        assert result.exit_code == 0, result.output
+    assert "2 already handled this week" in result.output
+    assert sorted(smtp_server.handler.recipients()) == ["f1@example.com", "f2@example.com"]
+    msg = email.message_from_bytes(smtp_server.handler.delivered[0][1], policy=policy.default)
+    assert msg["Subject"] == f"FundScout: calls for you, week {WEEK}"
+    monkeypatch.delenv("FUNDSCOUT_SECRET_KEY")
+    result = runner.invoke(app, ["digest", "--week", "2026-W49", "--send"])
+    assert result.exit_code == 2 and "FUNDSCOUT_SECRET_KEY" in result.output
