@@ -24,7 +24,7 @@ import numpy as np
 from matching.eligibility import assess
 from matching.pipeline import call_profile, call_terms, eligibility_table, firm_entry
 from matching.relevance import (
-    FACTOR, TEXT_SCALE, W_AUDIENCE, W_DOMAIN, W_NACE, W_PURPOSE, W_TEXT, Matcher, call_vectors, firm_vectors,
+    FACTOR, TEXT_SCALE, W_AUDIENCE, W_DOMAIN, W_NACE, W_PURPOSE, W_TEXT, Matcher, call_vectors, firm_vectors, top_k,
 )
 from matching.taxonomy import domains, municipalities, nace_divisions, secondary
 
@@ -90,11 +90,7 @@ def vectorised_top(entries: list, profiles: list, k: int) -> tuple[np.ndarray, n
     best_calls = np.empty((len(entries), min(k, len(profiles))), np.int32)
     best_scores = np.empty_like(best_calls, dtype=np.float32)
     for start, block in matcher.chunks():
-        part = np.argpartition(-block, best_calls.shape[1] - 1, axis=1)[:, :best_calls.shape[1]]
-        scores = np.take_along_axis(block, part, 1)
-        order = np.argsort(-scores, axis=1)
-        best_calls[start:start + len(block)] = np.take_along_axis(part, order, 1)
-        best_scores[start:start + len(block)] = np.take_along_axis(scores, order, 1)
+        best_calls[start:start + len(block)], best_scores[start:start + len(block)] = top_k(block, k)
     return best_calls, best_scores
 
 

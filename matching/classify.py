@@ -68,11 +68,12 @@ class Analysis:
     found in each, reused by every taxonomy part and by the matcher's text features."""
 
     zones: list[tuple[str, list[str], float]]  # (where, keys with stopwords, weight)
+    lang: str = "sl"
     _hits: list[dict[str, list[tuple[str, Term]]]] | None = None
 
     def hits(self, zone: int, kind: str) -> list[tuple[str, Term]]:
         if self._hits is None:
-            self._hits = [_hits_all(seq) for _, seq, _ in self.zones]
+            self._hits = [_hits_all(seq, self.lang) for _, seq, _ in self.zones]
         return self._hits[zone].get(kind, [])
 
 
@@ -84,7 +85,7 @@ def analyse(title: str, text: str) -> Analysis:
     else:
         parts = [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
     return Analysis([(where, _blank_neutral(keys(part, lang, drop_stopwords=False)), weight)
-                     for where, part, weight in parts])
+                     for where, part, weight in parts], lang)
 
 
 @lru_cache(maxsize=1)
@@ -107,15 +108,17 @@ def _blank_neutral(seq: list[str]) -> list[str]:
     return out
 
 
-def _hits_all(seq: list[str]) -> dict[str, list[tuple[str, Term]]]:
-    """_hits for every taxonomy part in one pass: kind -> [(concept, term)]."""
+def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
+    """Every taxonomy term in a key sequence, for all parts in one pass: kind -> [(concept, term)].
+    Within a concept a longer phrase covers its parts; a term of the other language does not count."""
     index = _all_indexed()
     covered: dict[tuple[str, str], int] = defaultdict(int)
     found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     for i, key in enumerate(seq):
         for kind, code, term in index.get(key, ()):
             n = len(term.keys)
-            if i < covered[kind, code] or (n > 1 and tuple(seq[i:i + n]) != term.keys):
+            if i < covered[kind, code] or (term.lang and term.lang != lang) \
+                    or (n > 1 and tuple(seq[i:i + n]) != term.keys):
                 continue
             found[kind].append((code, term))
             covered[kind, code] = i + n
@@ -123,8 +126,9 @@ def _hits_all(seq: list[str]) -> dict[str, list[tuple[str, Term]]]:
 
 
 def score_concepts(title: str, text: str, kind: str = "domains",
-                   analysis: Analysis | None = None) -> dict[str, tuple[float, list[dict], bool]]:
-    """Raw score, evidence and whether a strong term was seen, per concept of a taxonomy part."""
+                   analysis: Analysis | None = None) -> dict[str, tuple[float, dict[str, list], bool]]:
+    """Raw score, the terms seen ({text: [weight, zone weight, count, where]}) and whether one was
+    strong, per concept of a taxonomy part."""
     analysis = analysis or analyse(title, text)
     counts: dict[str, dict[str, list]] = defaultdict(dict)  # concept -> term text -> [weight, factor, count, where]
     for zone, (where, _, factor) in enumerate(analysis.zones):
@@ -136,18 +140,22 @@ def score_concepts(title: str, text: str, kind: str = "domains",
     out = {}
     for code, terms in counts.items():
         total = sum(w * f * (1 + REPEAT_BONUS * min(c - 1, MAX_REPEATS)) for w, f, c, _ in terms.values())
-        evidence = [{"term": t, "where": where, "count": c}
-                    for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
-        out[code] = (total, evidence, any(w >= STRONG for w, *_ in terms.values()))
+        out[code] = (total, terms, any(w >= STRONG for w, *_ in terms.values()))
     return out
 
 
-def _select(scored: dict[str, tuple[float, list[dict], bool]], min_score: float) -> list[DomainLabel]:
+def _evidence(terms: dict[str, list]) -> list[dict]:
+    """{term, where, count} of the terms behind a label, strongest first."""
+    return [{"term": t, "where": where, "count": c}
+            for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
+
+
+def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[DomainLabel]:
     if not scored:
         return []
     best = max(s for s, _, _ in scored.values())
-    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), ev) for code, (s, ev, strong) in scored.items()
-              if strong and s >= min_score and s >= MIN_SHARE * best]
+    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
+              for code, (s, terms, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best]
     return sorted(labels, key=lambda label: -label.score)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
+from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
 from matching.eligibility import CallTerms, FirmClass, assess, call_status
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
@@ -63,7 +63,7 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     )
 
 
-def _confidences(scored: dict[str, tuple[float, list, bool]]) -> dict[str, float]:
+def _confidences(scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float]:
     return {code: 1 - math.exp(-score / 2) for code, (score, _, _) in scored.items()}
 
 
@@ -232,14 +232,19 @@ def model_version() -> str:
 class StoreReport:
     calls_classified: int = 0
     firms_updated: int = 0
-    pairs_scored: int = 0
+    pairs_scored: int = 0  # pairs of a changed firm or call, looked at for the store
     pairs_written: int = 0
     pairs_unchanged: int = 0
     changed_call_ids: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"{self.calls_classified} calls (re)classified, {self.firms_updated} firm profiles updated, "
-                f"{self.pairs_scored} pairs scored: {self.pairs_written} written, {self.pairs_unchanged} unchanged")
+                f"{self.pairs_unchanged} stored pairs unchanged, {self.pairs_scored} pairs of changed firms or "
+                f"calls scored, {self.pairs_written} written")
+
+
+def _half(*inputs: Any) -> str:
+    return hashlib.sha256(json.dumps(inputs, default=str).encode()).hexdigest()[:32]
 
 
 def _call_text(call: Any) -> str:
@@ -295,35 +300,57 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
         if not entries or not profiles:
             return report
 
+        # inputs_hash = firm half + call half, so the sides whose inputs changed are known without
+        # visiting every pair: only their rows and columns are rescored into the store.
+        firm_half = [_half(version, f.content_hash, e.domains, lang, include_closed)
+                     for f, e in zip(stored_firms, entries)]
+        call_half = [_half(c.content_hash, call_status(p.terms, today), sorted(p.domains))
+                     for c, p in zip(stored_calls, profiles)]
         existing = {(m.firm_id, m.call_id): m for m in session.scalars(select(Match))}
+        firm_row = {e.firm_id: i for i, e in enumerate(entries)}
+        call_col = {p.call_id: j for j, p in enumerate(profiles)}
+        firm_seen = np.zeros(len(entries), bool)
+        call_seen = np.zeros(len(profiles), bool)
+        for (firm_id, call_id), row in existing.items():
+            i, j = firm_row.get(firm_id), call_col.get(call_id)
+            if i is not None and row.inputs_hash[:32] == firm_half[i]:
+                firm_seen[i] = True
+            if j is not None and row.inputs_hash[32:] == call_half[j]:
+                call_seen[j] = True
+        firm_changed, call_changed = ~firm_seen, ~call_seen
+        report.pairs_unchanged = sum(1 for (f, c), row in existing.items()
+                                     if f in firm_row and c in call_col
+                                     and row.inputs_hash == firm_half[firm_row[f]] + call_half[call_col[c]])
+        if not firm_changed.any() and not call_changed.any():
+            return report
+
         matcher = build_matcher(entries, profiles, today, include_closed)
         call_keys: dict[int, set[str]] = {}
-        for ranked in matcher.top(None):
-            report.pairs_scored += 1
-            firm, call = entries[ranked.firm_index], profiles[ranked.call_index]
-            stored_call = stored_calls[ranked.call_index]
-            verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
-            inputs = hashlib.sha256(json.dumps([
-                version, stored_firms[ranked.firm_index].content_hash, stored_call.content_hash,
-                verdict.status, firm.domains, sorted(call.domains), lang, include_closed,
-            ]).encode()).hexdigest()
-            row = existing.get((firm.firm_id, call.call_id))
-            if row is not None and row.inputs_hash == inputs:
-                report.pairs_unchanged += 1
-                continue
-            if row is None and ranked.score < STORE_MIN_SCORE:
-                continue
-            if ranked.call_index not in call_keys:
-                call_keys[ranked.call_index] = set(keys(f"{call.title}\n{call.text}"))
-            parts = matcher.components(ranked.firm_index, ranked.call_index)
-            reasons = {"eligibility": verdict.reasons,
-                       "relevance": relevance_reasons(firm, call, parts, call_keys[ranked.call_index], lang)}
-            values = dict(score=round(ranked.score, 1), eligible=verdict.eligible, reasons=reasons,
-                          inputs_hash=inputs, computed_at=now)
-            if row is None:
-                session.add(Match(firm_id=firm.firm_id, call_id=call.call_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
-            report.pairs_written += 1
+        for start, block in matcher.chunks():
+            rows_changed = firm_changed[start:start + len(block)]
+            todo = np.argwhere(rows_changed[:, None] | call_changed[None, :])
+            report.pairs_scored += len(todo)
+            for local, j in todo:
+                i = start + int(local)
+                score = float(block[local, j])
+                firm, call = entries[i], profiles[j]
+                row = existing.get((firm.firm_id, call.call_id))
+                inputs = firm_half[i] + call_half[j]
+                if row is not None and row.inputs_hash == inputs:
+                    continue
+                if row is None and score < STORE_MIN_SCORE:
+                    continue
+                if j not in call_keys:
+                    call_keys[j] = set(keys(f"{call.title}\n{call.text}"))
+                verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
+                reasons = {"eligibility": verdict.reasons,
+                           "relevance": relevance_reasons(firm, call, matcher.components(i, j), call_keys[j], lang)}
+                values = dict(score=round(score, 1), eligible=verdict.eligible, reasons=reasons,
+                              inputs_hash=inputs, computed_at=now)
+                if row is None:
+                    session.add(Match(firm_id=firm.firm_id, call_id=call.call_id, **values))
+                else:
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                report.pairs_written += 1
     return report

@@ -1,7 +1,8 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
 relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.3 text similarity)
-score     = 100 * relevance * eligibility factor
+score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
+            eligible: such a firm may still join as partner or supplier)
 
 Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
 against all calls by matrix products:
@@ -24,16 +25,16 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import randomized_svd
 
-from matching.eligibility import CallTerms, FirmClass
 from matching.classify import Analysis
+from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
@@ -41,7 +42,7 @@ W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
-UNKNOWN_AUDIENCE = 0.5
+UNKNOWN_AUDIENCE = 0.5  # audience of a call that names none
 EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
@@ -236,19 +237,52 @@ class TextSpace:
         # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
         self.exact = len(call_docs) <= EXACT_CALLS
         if not self.exact:
-            _, _, vt = randomized_svd(self.calls, TEXT_DIMS, n_iter=3, random_state=0)
+            # Only features that both sides use can add to a firm-call cosine; the rest (already
+            # counted in the row norms) would only enlarge the decomposition.
+            shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
+            calls, firms = self.calls[:, shared], self.firms[:, shared]
+            _, _, vt = randomized_svd(calls, TEXT_DIMS, n_iter=2, random_state=0)
             basis = np.asarray(vt.T, np.float32)
-            self.call_reduced = np.asarray(self.calls @ basis, np.float32)
-            self.firm_reduced = np.asarray(self.firms @ basis, np.float32)
+            self.call_reduced = np.asarray(calls @ basis, np.float32)
+            self.firm_reduced = np.asarray(firms @ basis, np.float32)
 
     def block(self, start: int, stop: int) -> np.ndarray:
-        """Cosines of firms start:stop x all calls."""
-        if self.exact:
-            return (self.firms[start:stop] @ self.calls.T).toarray()
-        return self.firm_reduced[start:stop] @ self.call_reduced.T
+        """Exact cosines of firms start:stop x all calls (small call sets)."""
+        return (self.firms[start:stop] @ self.calls.T).toarray()
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
+
+
+def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of the k largest entries of each row, best first; exact.
+
+    A row's k-th largest value among a strided sample of its columns is a lower bound of its
+    k-th largest value overall, so only entries at or above it can be in the top k: one cheap
+    comparison pass leaves a few candidates per row, and only those are sorted."""
+    rows, n = block.shape
+    k = min(k, n)
+    stride = max(1, n // (100 * k))
+    sample = block[:, ::stride]
+    if stride == 1 or sample.shape[1] < k:
+        part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+    else:
+        bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+        hit_rows, hit_cols = np.nonzero(block >= bound[:, None])
+        counts = np.bincount(hit_rows, minlength=rows)
+        if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
+            part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+        else:
+            values = block[hit_rows, hit_cols]
+            order = np.lexsort((-values, hit_rows))
+            hit_rows, hit_cols = hit_rows[order], hit_cols[order]
+            first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            rank = np.arange(len(hit_rows)) - np.repeat(first, counts)
+            keep = rank < k
+            part = hit_cols[keep].reshape(rows, k)
+    values = np.take_along_axis(block, part, 1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return np.take_along_axis(part, order, 1), np.take_along_axis(values, order, 1)
 
 
 @dataclass
@@ -268,11 +302,15 @@ class Matcher:
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
         weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
         call_parts = [call_vectors(c) for c in calls]
-        self.call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)
-        ]).T.copy()  # features x calls
-        self.firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
-        lookup = np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
+        call_matrix = np.hstack([
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)])
+        firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
+        if not self.text.exact:  # one matrix product scores every part, text included
+            call_matrix = np.hstack([call_matrix, self.text.call_reduced])
+            firm_matrix = np.hstack([firm_matrix, (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+        self.call_matrix = np.ascontiguousarray(call_matrix.T)  # features x calls
+        self.firm_matrix = np.ascontiguousarray(firm_matrix, np.float32)
+        lookup = 100 * np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
         self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
         self.class_index = class_index
 
@@ -282,11 +320,10 @@ class Matcher:
         step = max(1, CHUNK_PAIRS // n_calls)
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start:start + step] @ self.call_matrix
-            block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
-            np.minimum(block, 1.0, out=block)
-            np.maximum(block, 0.0, out=block)
+            if self.text.exact:
+                block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
+            np.clip(block, 0.0, 1.0, out=block)
             block *= self.factor[self.class_index[start:start + step]]
-            block *= 100.0
             yield start, block
 
     def top(self, k: int | None) -> Iterator[Ranked]:
@@ -296,8 +333,7 @@ class Matcher:
             if k is None or k >= n:
                 order = np.argsort(-block, axis=1, kind="stable")
             else:
-                part = np.argpartition(-block, k - 1, axis=1)[:, :k]
-                order = np.take_along_axis(part, np.argsort(-np.take_along_axis(block, part, 1), 1), 1)
+                order, _ = top_k(block, k)
             for row in range(block.shape[0]):
                 for col in order[row]:
                     yield Ranked(start + row, int(col), float(block[row, col]))

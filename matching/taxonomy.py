@@ -7,6 +7,7 @@ normaliser as the notices so that a phrase and its inflected forms meet.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ class Term:
     text: str  # the phrase as written in the taxonomy (shown as evidence)
     keys: tuple[str, ...]  # normalised key sequence
     weight: float
+    lang: str | None = None  # "sl" / "en": counts only in texts of that language; None: in any
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,13 @@ def _raw() -> dict[str, Any]:
     return yaml.safe_load((REFERENCE_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
 
 
-def _terms(phrases: list[str], weight: float) -> list[Term]:
-    return [Term(str(p), k, weight) for p in phrases for k in phrase_keys(str(p))]
+def _terms(phrases: list[str], weight: float, lang: str | None = None) -> list[Term]:
+    """Terms of a phrase list; acronyms and codes (IoT, 5G, API) count in either language."""
+    return [Term(str(p), k, weight, None if _ACRONYM.fullmatch(str(p)) else lang)
+            for p in phrases for k in phrase_keys(str(p))]
+
+
+_ACRONYM = re.compile(r"[A-Z0-9+&.-]{2,}|[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +63,7 @@ def domains() -> dict[str, Concept]:
         terms = []
         for strength, weight in (("strong", STRONG), ("weak", WEAK)):
             for lang in ("sl", "en"):
-                terms += _terms(entry.get(strength, {}).get(lang, []), weight)
+                terms += _terms(entry.get(strength, {}).get(lang, []), weight, lang)
         out[code] = Concept(code, entry["sl"], entry["en"], tuple(terms), tuple(entry.get("nace", [])),
                             tuple(entry.get("s4", [])))
     if set(out) != set(DOMAINS):
@@ -105,9 +112,13 @@ def nace_divisions() -> dict[str, Division]:
                 for r in csv.DictReader(f)}
 
 
-@lru_cache(maxsize=10_000)
 def nace_domains(code: str) -> list[str]:
     """Domains an SKD code suggests: a taxonomy entry `62` or `32.5` matches codes it prefixes."""
+    return _nace_domains(code[:5])  # the taxonomy names divisions and classes, never subclasses
+
+
+@lru_cache(maxsize=4096)
+def _nace_domains(code: str) -> list[str]:
     return [d for d, concept in domains().items()
             if any(code == p or code.startswith(p + ("" if "." in p else ".")) for p in concept.nace)]
 

@@ -61,3 +61,9 @@ def test_baseline_is_substring_matching():
     assert classify_baseline("Razpis za telemedicina projekte") == ["health"]
     assert classify_baseline("Razpis za krepitev kibernetske varnosti") == []  # inflected: the baseline misses it
     assert "safe_society" in {label.domain for label in classify_text("", "Razpis za krepitev kibernetske varnosti")}
+
+
+def test_terms_count_only_in_their_language_except_acronyms():
+    assert classify_text("", "Občina bo uvedla smart city rešitve v središču mesta.") == []
+    assert {label.domain for label in classify_text("", "Občina bo uvedla IoT senzorje v središču mesta.")} \
+        == {"digital_platforms"}

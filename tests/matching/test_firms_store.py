@@ -87,7 +87,7 @@ def test_match_store_writes_domains_and_matches_incrementally(tmp_path, db_url):
         assert any(r.startswith("ujemanje:") for r in supplier.reasons["relevance"])
 
     second = match_store(db_url, today=TODAY)
-    assert second.pairs_written == 0 and second.calls_classified == 0
+    assert second.pairs_written == 0 and second.pairs_scored == 0 and second.calls_classified == 0
     assert second.pairs_unchanged == first.pairs_written
 
     changed = tmp_path / "firms.csv"
@@ -95,7 +95,7 @@ def test_match_store_writes_domains_and_matches_incrementally(tmp_path, db_url):
         "Zbira odpadke in predeluje plastiko", "Zbira odpadke, predeluje plastiko in gradi polnilnice"), encoding="utf-8")
     import_firms_file(db_url, changed)
     third = match_store(db_url, today=TODAY)
-    assert 0 < third.pairs_written <= 6  # only the changed firm's pairs
+    assert third.pairs_scored == 6 and 0 < third.pairs_written <= 6  # only the changed firm's row of pairs
     with session_scope(db_url) as session:
         recomputed = session.scalars(select(Match).where(Match.computed_at == select(func.max(Match.computed_at))
                                                          .scalar_subquery())).all()
@@ -121,5 +121,5 @@ def test_cli_match_store_and_read_firms(fundscout_env, tmp_path):
     assert runner.invoke(app, ["import-firms", str(FIRMS)]).exit_code == 0
     result = runner.invoke(app, ["match"])
     assert result.exit_code == 0, result.output
-    assert "pairs scored" in result.output
+    assert "written" in result.output and "calls (re)classified" in result.output
     assert len(read_firms_csv(FIRMS).firms) == 6

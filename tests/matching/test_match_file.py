@@ -125,3 +125,15 @@ def _table(matcher):
 
     table, index, _ = eligibility_table(matcher.firms, matcher.calls, dt.date(2026, 11, 24), True)
     return table, index
+
+
+def test_top_k_is_exact_including_ties_and_zero_rows():
+    rng = np.random.default_rng(0)
+    block = rng.random((50, 3000)).astype(np.float32)
+    block[3] = 0.0  # a row of ties
+    block[7, ::2] = 0.5
+    cols, values = relevance.top_k(block, 20)
+    for row in range(50):
+        expected = np.sort(block[row])[::-1][:20]
+        assert np.allclose(values[row], expected)
+        assert np.allclose(block[row, cols[row]], values[row])
