@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -113,9 +114,12 @@ def sources() -> None:
     upgrade(cfg.database_url)
     typer.echo(f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason")
     for s in source_states(cfg.database_url):
-        stamp = (lambda t: t.strftime("%Y-%m-%d %H:%M") if t else "—")
-        typer.echo(f"{s.source:<20} {s.state:<10} {stamp(s.last_run_at):<17} {stamp(s.last_good_at):<17} "
+        typer.echo(f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
                    f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}")
+
+
+def _minute(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 @app.command()

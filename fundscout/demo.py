@@ -13,9 +13,10 @@ from fundscout.briefs import draft_briefs
 from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
 from fundscout.db.models import CallDomain, Match
-from fundscout.load import import_calls_file, load_firms
+from fundscout.load import load_firms
 from matching.firms import read_firms_csv
 from matching.pipeline import match_store
+from scrapers.runner import crawl
 
 SAMPLE_DIR = DATA_DIR / "sample"
 DEMO_BRIEF_MIN_SCORE = 60.0
@@ -34,8 +35,9 @@ def run_demo(cfg: Settings) -> Iterator[str]:
     upgrade(demo_cfg.database_url)
     yield f"  store:  {demo_cfg.database_url}"
 
-    calls = import_calls_file(demo_cfg.database_url, SAMPLE_DIR / "calls.jsonl")
-    yield f"  calls:  {calls}"
+    # The real spiders, through Scrapy, against the bundled sample site served on loopback.
+    for outcome in crawl([], database_url=demo_cfg.database_url, offline=True, home=home):
+        yield f"  crawl:  {outcome}"
 
     firms_file = read_firms_csv(SAMPLE_DIR / "firms.csv")
     with session_scope(demo_cfg.database_url) as session:

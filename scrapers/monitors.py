@@ -1,10 +1,12 @@
-"""Spidermon close monitors: their results go into the run summary and the gate refuses failures."""
+"""Spidermon close monitors: their results go into the run summary and the gate refuses failures.
+
+Errors are counted by the gate itself (scrapers.runner.gate), which refuses a run with any.
+"""
 
 from __future__ import annotations
 
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import (
-    ErrorCountMonitor,
     FieldCoverageMonitor,
     FinishReasonMonitor,
     ItemCountMonitor,
@@ -39,8 +41,7 @@ class RecordMonitorResults(Action):
 class CrawlMonitorSuite(MonitorSuite):
     monitors = [
         ItemCountMonitor,
-        ErrorCountMonitor,
-        FinishReasonMonitor,
+            FinishReasonMonitor,
         UnwantedHTTPCodesMonitor,
         FieldCoverageMonitor,
         InvalidItemsMonitor,

@@ -81,6 +81,8 @@ def gate(summary: dict[str, Any] | None, returncode: int) -> str | None:
         return (f"{summary['errors']} errors during the crawl "
                 f"({summary['layout_errors']} pages not recognised, "
                 f"{summary['retries_given_up']} requests given up after retries)")
+    if not summary["monitors"]:
+        return "the spidermon monitors did not run"
     failed = [m for m in summary["monitors"] if m["status"] not in ("OK", "SKIPPED")]
     if failed:
         return "monitor failed: " + "; ".join(f"{m['monitor']}: {m['reason']}" for m in failed)
@@ -180,7 +182,7 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
             return _load(database_url, run_id, run_dir, summary)  # type: ignore[arg-type]
         except InputError as exc:
             reason = "the feed failed validation: " + "; ".join(str(e) for e in exc.errors[:5])
-        except SQLAlchemyError as exc:  # the load rolled back whole; record why, keep the old data
+        except (SQLAlchemyError, ValueError) as exc:  # the load rolled back whole; say why, keep the old data
             reason = f"loading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
     _finish(database_url, run_id, verdict="failed", reason=reason, **counts)
     raise CrawlFailed(RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir,
@@ -188,12 +190,13 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
 
 
 def crawl(names: Sequence[str], *, database_url: str, offline: bool = False,
-          timeout: float = DEFAULT_TIMEOUT) -> list[RunOutcome]:
+          timeout: float = DEFAULT_TIMEOUT, home: Path | None = None) -> list[RunOutcome]:
     """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""
     outcomes = []
     for name in names or spider_names():
         try:
-            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout))
+            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout,
+                                       home=home))
         except CrawlFailed as exc:
             outcomes.append(exc.outcome)
     return outcomes

@@ -124,7 +124,8 @@ def serve_sites(sites: Mapping[str, Site], handler: type[SiteHandler] = SiteHand
 # --- the bundled sample site, rendered from data --------------------------------------------------
 
 def _environment(host_dir: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(host_dir), undefined=StrictUndefined,
+    """Templates of one host, which may import the shared ones one folder up."""
+    env = Environment(loader=FileSystemLoader([host_dir, host_dir.parent]), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html"], default_for_string=False),
                       trim_blocks=True, lstrip_blocks=True)
     return env

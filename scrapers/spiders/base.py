@@ -69,6 +69,10 @@ class FundingSpider(scrapy.Spider):
         parts = urlsplit(url)
         return urlunsplit(("https", self.host, parts.path, parts.query, ""))
 
+    def page_id(self, url: str) -> str:
+        """`govsi-<last path segment>`: a page's id on sites whose page address names the call."""
+        return f"{self.id_prefix}-{slug(urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1])}"
+
     def layout_unrecognised(self, response: Response, expected: str) -> None:
         """A page without the structure the spider knows: an error, so the gate refuses the run."""
         self.crawler.stats.inc_value("fundscout/layout_unrecognised")

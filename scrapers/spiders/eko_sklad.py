@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.extract.dates import parse_date
-from scrapers.spiders.base import FundingSpider, clean_text, slug
+from scrapers.spiders.base import FundingSpider, clean_text
 
 
 class EkoSkladSpider(FundingSpider):
@@ -35,11 +35,9 @@ class EkoSkladSpider(FundingSpider):
             self.layout_unrecognised(response, "div.poziv-vsebina")
             return
         text = clean_text(body.css("h1, h2, h3, p, li").xpath("string()").getall())
-        yield self.call(response, text=text, id=self._parse_id(response), call_type="javni_poziv",
+        yield self.call(response, text=text, id=self.page_id(response.url), call_type="javni_poziv",
                         publisher="Eko sklad, Slovenski okoljski javni sklad", **listing)
 
-    def _parse_id(self, response: Response) -> str:
-        return f"{self.id_prefix}-{slug(response.url.rstrip('/').rsplit('/', 1)[-1])}"
 
     def _parse_withdrawn(self, card) -> bool | None:  # noqa: ANN001
         """The card's status reads "Poziv je umaknjen" when Eko sklad has withdrawn the call."""

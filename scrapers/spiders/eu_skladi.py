@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.extract.dates import parse_date
-from scrapers.spiders.base import FundingSpider, clean_text, slug
+from scrapers.spiders.base import FundingSpider, clean_text
 
 
 class EuSkladiSpider(FundingSpider):
@@ -37,13 +37,11 @@ class EuSkladiSpider(FundingSpider):
             self.layout_unrecognised(response, "h1.documentFirstHeading and div#parent-fieldname-text")
             return
         text = clean_text([title, *body.css("p, li, h2, h3, td").xpath("string()").getall()])
-        item = self.call(response, text=text, title=title, id=self._parse_id(response), eu_funded=True,
+        item = self.call(response, text=text, title=title, id=self.page_id(response.url), eu_funded=True,
                          programme_period=self._parse_programme_period(response))
         item.setdefault("published_on", published_on)
         yield item
 
-    def _parse_id(self, response: Response) -> str:
-        return f"{self.id_prefix}-{slug(response.url.rstrip('/').rsplit('/', 1)[-1])}"
 
     def _parse_published_on(self, entry) -> Any:  # noqa: ANN001
         return parse_date(entry.css("span.documentByLine").xpath("string()").get("").replace("objavljeno", ""))

@@ -9,7 +9,7 @@ from scrapy.http import Response
 
 from scrapers.extract.amounts import parse_amount
 from scrapers.extract.dates import parse_date
-from scrapers.spiders.base import FundingSpider, clean_text, slug
+from scrapers.spiders.base import FundingSpider, clean_text
 
 STATUSES = ("Aktualno", "Napovedano", "Zaključeno")
 
@@ -34,7 +34,7 @@ class EvropskaSredstvaSpider(FundingSpider):
             link = card.css("h2 a::attr(href)").get()
             text = clean_text(f"{label}: {value}" for label, value in labels.items())
             yield self.call(response, url=response.urljoin(link), text=text,
-                            id=f"{self.id_prefix}-{slug(link.rstrip('/').rsplit('/', 1)[-1])}",
+                            id=self.page_id(link),
                             title=card.css("h2 a").xpath("string()").get("").strip(),
                             publisher=labels.get("Razpisovalec"),
                             programme=labels.get("Program EU"),

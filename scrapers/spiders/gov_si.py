@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.extract.dates import parse_date
-from scrapers.spiders.base import FundingSpider, clean_text, slug
+from scrapers.spiders.base import FundingSpider, clean_text
 
 
 class GovSiSpider(FundingSpider):
@@ -38,10 +38,8 @@ class GovSiSpider(FundingSpider):
             self.layout_unrecognised(response, "an article.tender-page")
             return
         text = clean_text(article.css("h1, h2, h3, p, li, dt, dd, td").xpath("string()").getall())
-        yield self.call(response, text=text, id=self._parse_id(response), **listing)
+        yield self.call(response, text=text, id=self.page_id(response.url), **listing)
 
-    def _parse_id(self, response: Response) -> str:
-        return f"{self.id_prefix}-{slug(response.url.rstrip('/').rsplit('/', 1)[-1])}"
 
     def _parse_title(self, row) -> str | None:  # noqa: ANN001
         return row.css("td.td-title a").xpath("string()").get("").strip() or None

@@ -1,0 +1,173 @@
+"""Each spider, crawled for real against its fixtures: item count, fields, and ids stable across runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crawling import crawl, fixture_site, stored_calls
+from sqlalchemy import select
+
+from fundscout.db import session_scope, upgrade
+from fundscout.db.models import CallHistory
+from scrapers.runner import RunOutcome, spider_names
+
+
+@dataclass
+class Crawled:
+    first: RunOutcome
+    second: RunOutcome
+    items: dict[str, dict[str, Any]]  # the first run's feed, by id
+    calls: dict[str, dict[str, Any]]  # the store after both runs
+    database_url: str
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Crawled]:
+    """Every spider crawled twice against its fixtures, each into a store of its own."""
+    out = {}
+    for spider in spider_names():
+        home = tmp_path_factory.mktemp(spider)
+        url = f"sqlite:///{home / 'store.db'}"
+        upgrade(url)
+        with fixture_site(spider) as (origins, _handler):
+            first = crawl(spider, url, home, origins)
+            second = crawl(spider, url, home, origins)
+        lines = (first.run_dir / "items.jsonl").read_text(encoding="utf-8").splitlines()
+        items = {row["id"]: row for row in map(json.loads, lines)}
+        out[spider] = Crawled(first, second, items, stored_calls(url), url)
+    return out
+
+
+EXPECTED_IDS = {
+    "gov_si": {"govsi-javni-razpis-pametna-razsvetljava-2026", "govsi-javni-razpis-vavcerji-kibernetska-varnost-2026",
+               "govsi-javni-razpis-sofinanciranje-zdravstvenih-postaj-2026"},
+    "uradni_list": {"ul-2022-148-ob-3621-22", "ul-2018-042-ob-2450-18", "ul-2018-051-ob-2981-18"},
+    "eu_skladi": {"euskladi-pametna-omrezja-2017", "euskladi-socialna-vkljucenost-romov-2016"},
+    "evropska_sredstva": {"eusr-ucinkovita-raba-vode-v-industriji", "eusr-socialno-vkljucevanje-starejsih-2027"},
+    "eko_sklad": {"eko-86fs-po26", "eko-77sub-obpr26"},
+    "podjetniski_sklad": {"sps-39120", "sps-39241"},
+    "spirit": {"spirit-4871", "spirit-4902"},
+    "eu_ft_portal": {"ft-horizon-cl6-2026-governance-01-04", "ft-horizon-cl6-2026-governance-01-05",
+                     "ft-cef-t-2026-simobgen-urban"},
+}
+
+
+def test_every_spider_has_fixtures_and_expectations() -> None:
+    assert sorted(EXPECTED_IDS) == spider_names()
+    assert all((Path(__file__).parents[1] / "fixtures" / name).is_dir() for name in spider_names())
+
+
+@pytest.mark.parametrize("spider", sorted(EXPECTED_IDS))
+def test_items_ids_and_loading(crawled: dict[str, Crawled], spider: str) -> None:
+    result = crawled[spider]
+    assert result.first.verdict == "loaded", result.first.reason
+    assert set(result.items) == EXPECTED_IDS[spider]
+    assert result.first.items == len(EXPECTED_IDS[spider])
+    for item in result.items.values():
+        assert item["source"] == spider
+        assert item["url"].startswith("https://")  # the public page, never the loopback copy
+        assert "127.0.0.1" not in json.dumps(item)
+        assert item["title"]
+
+
+@pytest.mark.parametrize("spider", sorted(EXPECTED_IDS))
+def test_second_crawl_is_stable(crawled: dict[str, Crawled], spider: str) -> None:
+    """Same pages, same ids, nothing new or changed: ids do not depend on ports, order or time."""
+    second = crawled[spider].second
+    assert second.verdict == "loaded"
+    assert (second.created, second.changed) == (0, 0)
+
+
+def test_gov_si_fields(crawled: dict[str, Crawled]) -> None:
+    item = crawled["gov_si"].items["govsi-javni-razpis-pametna-razsvetljava-2026"]
+    assert item["title"] == "Javni razpis za sofinanciranje pametne javne razsvetljave v občinah 2026"
+    assert item["publisher"] == "Ministrstvo za okolje, podnebje in energijo"
+    assert item["published_on"] == "2026-10-02"
+    assert item["deadlines"] == ["2027-01-12"]
+    assert item["budget_eur"] == 3_200_000
+    assert item["url"] == "https://www.gov.si/zbirke/javne-objave/javni-razpis-pametna-razsvetljava-2026/"
+    assert "3.200.000,00 EUR" in item["evidence"]["budget_eur"]
+
+
+def test_uradni_list_notice_and_amendment(crawled: dict[str, Crawled]) -> None:
+    result = crawled["uradni_list"]
+    kranj = result.items["ul-2022-148-ob-3621-22"]
+    assert kranj["notice_number"] == "Ob-3621/22" and kranj["gazette_issue"] == "148/2022"
+    assert kranj["published_on"] == "2022-11-25"
+    assert kranj["budget_eur"] == 45_000
+    amendment = result.items["ul-2018-051-ob-2981-18"]
+    assert amendment["call_type"] == "amendment" and amendment["amends"] == "Ob-2450/18"
+    # The amendment updated the call it amends instead of standing as a call of its own.
+    assert "ul-2018-051-ob-2981-18" not in result.calls
+    original = result.calls["ul-2018-042-ob-2450-18"]
+    assert original["deadlines"] == ["2018-09-28"] and original["call_type"] != "amendment"
+    with session_scope(result.database_url) as session:
+        history = session.scalars(select(CallHistory).where(CallHistory.call_id == "ul-2018-042-ob-2450-18")).all()
+        assert [(h.kind, h.diff) for h in history] == [("amendment", {"deadlines": [["2018-08-31"], ["2018-09-28"]]})]
+
+
+def test_eu_skladi_follows_plone_paging_and_marks_cohesion(crawled: dict[str, Crawled]) -> None:
+    items = crawled["eu_skladi"].items
+    roma = items["euskladi-socialna-vkljucenost-romov-2016"]  # on the second listing page
+    assert roma["programme_period"] == "2014-2020" and roma["eu_funded"] is True
+    assert roma["funds"] == ["ESF"]
+    assert roma["published_on"] == "2016-04-08"
+    assert items["euskladi-pametna-omrezja-2017"]["funds"] == ["CF"]
+
+
+def test_evropska_sredstva_labelled_fields(crawled: dict[str, Crawled]) -> None:
+    item = crawled["evropska_sredstva"].items["eusr-ucinkovita-raba-vode-v-industriji"]
+    assert item["budget_eur"] == 7_300_000
+    assert item["deadlines"] == ["2027-03-19"]
+    assert item["published_on"] == "2026-11-13"
+    assert item["programme"] == "Program evropske kohezijske politike 2021–2027 (ESRR)"
+    assert item["url"] == "https://evropskasredstva.si/razpisi/ucinkovita-raba-vode-v-industriji/"
+    forthcoming = crawled["evropska_sredstva"].items["eusr-socialno-vkljucevanje-starejsih-2027"]
+    assert forthcoming["cohesion_regions"] == ["west"]
+
+
+def test_eko_sklad_open_calls(crawled: dict[str, Crawled]) -> None:
+    items = crawled["eko_sklad"].items
+    assert {i["call_type"] for i in items.values()} == {"javni_poziv"}
+    assert items["eko-86fs-po26"]["until_funds_spent"] is True
+    assert items["eko-86fs-po26"]["published_on"] == "2026-03-06"
+    assert items["eko-77sub-obpr26"]["withdrawn"] is True
+    assert "withdrawn" not in items["eko-86fs-po26"]
+    assert items["eko-77sub-obpr26"]["applicant_types"] == ["municipality"]
+
+
+def test_podjetniski_sklad_rest_posts(crawled: dict[str, Crawled]) -> None:
+    items = crawled["podjetniski_sklad"].items
+    assert items["sps-39120"]["title"] == "P3 2026 – Spodbude za rast startupov"  # entity decoded
+    assert items["sps-39120"]["budget_eur"] == 3_600_000
+    assert items["sps-39120"]["url"] == "https://www.podjetniskisklad.si/p3-2026-spodbude-za-rast-startupov/"
+    assert items["sps-39241"]["published_on"] == "2026-07-01"
+
+
+def test_eu_ft_portal_api_quirks(crawled: dict[str, Crawled]) -> None:
+    result = crawled["eu_ft_portal"]
+    topic = result.items["ft-horizon-cl6-2026-governance-01-04"]
+    # budgetOverview is JSON in a list, shared by two topics: only this topic's action counts.
+    assert topic["budget_eur"] == 7_000_000
+    assert topic["deadlines"] == ["2026-09-17", "2027-02-18"]
+    assert topic["funds"] == ["HORIZON"] and topic["programme_period"] == "2021-2027"
+    assert topic["url"].endswith("/topic-details/HORIZON-CL6-2026-GOVERNANCE-01-04")
+    assert result.items["ft-cef-t-2026-simobgen-urban"].get("budget_eur") is None
+    # totalResults promises 5 but page 3 repeats page 2: the spider stops there.
+    assert result.first.summary["requests"] <= 4
+    assert dt.date.fromisoformat(topic["published_on"]) == dt.date(2026, 5, 6)
+
+
+def test_spirit_follows_calls_only(crawled: dict[str, Crawled]) -> None:
+    items = crawled["spirit"].items
+    assert "spirit-4880" not in items  # the annual report in the same list is not a call
+    tourism = items["spirit-4871"]
+    assert tourism["url"] == "https://www.spiritslovenia.si/razpisi/4871-inovativnost-turizem-2026"
+    assert tourism["deadlines"] == ["2026-05-29"] and tourism["published_on"] == "2026-03-04"
+    assert tourism["budget_eur"] == 1_750_000 and tourism["funds"] == ["ERDF"]
+    assert crawled["spirit"].first.summary["requests"] == 4  # robots.txt, the list, two calls
