@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import airflow_env, api_healthy, run_airflow, wait_until
+from airflow_helpers import airflow_env, api_healthy, run_airflow, wait_until
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 DAG_IDS = ["crawl_calls", "draft_briefs", "match_calls", "weekly_digests"]

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import airflow_env, api_healthy, free_port, run_airflow, wait_until
+from airflow_helpers import airflow_env, api_healthy, free_port, run_airflow, wait_until
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 

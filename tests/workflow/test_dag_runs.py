@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pendulum
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port
+from airflow_helpers import free_port
 from sqlalchemy import func, select
 
 from fundscout.config import DATA_DIR
