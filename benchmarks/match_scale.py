@@ -24,7 +24,7 @@ import numpy as np
 from matching.eligibility import assess
 from matching.pipeline import call_profile, call_terms, eligibility_table, firm_entry
 from matching.relevance import (
-    FACTOR, TEXT_SCALE, W_AUDIENCE, W_DOMAIN, W_NACE, W_PURPOSE, W_TEXT, Matcher, call_vectors, firm_vectors, top_k,
+    FACTOR, PART_WEIGHTS, TEXT_SCALE, W_TEXT, Matcher, call_vectors, firm_vectors, top_k,
 )
 from matching.taxonomy import domains, municipalities, nace_divisions, secondary
 
@@ -101,7 +101,7 @@ def loop_top(entries: list, profiles: list, k: int) -> list[list[int]]:
     text = TextSpace([c.features for c in profiles], [f.features for f in entries])
     call_rows = [dict(zip(text.calls[i].indices.tolist(), text.calls[i].data.tolist())) for i in range(len(profiles))]
     call_vecs = [[v.tolist() for v in call_vectors(c)] for c in profiles]
-    weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
+    weights = tuple(PART_WEIGHTS.values())  # the order of firm_vectors / call_vectors
     out = []
     for fi, firm in enumerate(entries):
         row = dict(zip(text.firms[fi].indices.tolist(), text.firms[fi].data.tolist()))

@@ -47,7 +47,7 @@ def _indexed(kind: str) -> dict[str, list[tuple[str, Term]]]:
     return _index(domains() if kind == "domains" else secondary(kind))
 
 
-KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives", "applicant_audience")
+KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives", "applicant_audience", "nace_hints")
 
 
 @lru_cache(maxsize=1)

@@ -35,9 +35,14 @@ def micro_prf(gold: dict[str, set[str]], predicted: dict[str, set[str]]) -> dict
         tp += len(have & want)
         fp += len(have - want)
         fn += len(want - have)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "micro_f1": 2 * p * r / (p + r) if p + r else 0.0}
+    precision = tp / max(1, tp + fp)
+    recall = tp / max(1, tp + fn)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "micro_f1": f1}
+
+
+def _dcg(grades: list[int]) -> float:
+    return sum((2 ** grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
 
 
 def mean_ndcg(judgments: dict[str, dict[str, int]], scores: dict[str, list[tuple[float, str]]], k: int = 5) -> float:
@@ -45,9 +50,8 @@ def mean_ndcg(judgments: dict[str, dict[str, int]], scores: dict[str, list[tuple
     values = []
     for firm, relevant in judgments.items():
         order = [c for _, c in sorted(scores.get(firm, []), key=lambda t: -t[0])][:k]
-        dcg = sum((2 ** relevant.get(c, 0) - 1) / math.log2(i + 2) for i, c in enumerate(order))
-        ideal = sorted(relevant.values(), reverse=True)[:k]
-        idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+        dcg = _dcg([relevant.get(c, 0) for c in order])
+        idcg = _dcg(sorted(relevant.values(), reverse=True)[:k])
         if idcg:
             values.append(dcg / idcg)
     return sum(values) / len(values) if values else 0.0

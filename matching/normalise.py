@@ -79,12 +79,9 @@ def tokens(text: str) -> list[str]:
 def keys(text: str, lang: str | None = None, *, drop_stopwords: bool = True) -> list[str]:
     """Normalised keys of a text, in order."""
     lang = lang or detect_language(text)
-    out = []
-    for token in tokens(text):
-        if drop_stopwords and token in STOPWORDS:
-            continue
-        out.append(token_key(token, lang))
-    return out
+    if drop_stopwords:
+        return [token_key(t, lang) for t in tokens(text) if t not in STOPWORDS]
+    return [token_key(t, lang) for t in tokens(text)]
 
 
 def phrase_keys(phrase: str) -> tuple[tuple[str, ...], ...]:
@@ -101,6 +98,8 @@ _LEGAL_HEAD = re.compile(r"^\s*[–—-]?\s*(Zakon|Uredb|Pravilnik|Odlok|Sklep|D
 
 def notice_body(text: str) -> str:
     """The notice text without the lines that only cite legal bases or gazette headers."""
+    if "\n" not in text and not _LEGAL_HEAD.match(text) and not _CITATION.search(text):
+        return text  # one plain line (a firm profile, a summary): nothing to drop
     kept = []
     for line in text.splitlines():
         if _LEGAL_HEAD.match(line) or (_CITATION.search(line) and len(line) < 400):

@@ -100,6 +100,7 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
                        s4={label.domain: label.score for label in s4}, labels=labels,
                        audience=call_audience(terms.applicant_types, wording),
                        purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
+                       trades=_confidences(score_concepts(title, text, "nace_hints", analysis)),
                        features=text_features(analysis))
 
 

@@ -1,6 +1,7 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.3 text similarity)
+relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.15 trade
+                  + 0.3 text similarity)
 score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
             eligible: such a firm may still join as partner or supplier)
 
@@ -15,6 +16,8 @@ against all calls by matrix products:
   relevant to an SME whose trade no domain covers;
 - purpose: what the money is for (thematic objectives: investment, export, start-up, R&D,
   jobs, training ...) . what the firm's interests ask for;
+- trade: the SKD divisions or classes the call's subject points to (taxonomy `nace_hints`:
+  "toplotna črpalka" -> 28.25, 43.22) . the firm's SKD codes;
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
@@ -38,7 +41,7 @@ from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
-W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.3
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.15, 0.3
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
@@ -58,6 +61,7 @@ class CallProfile:
     labels: list = field(default_factory=list)  # matching.classify.DomainLabel, with evidence
     audience: dict[str, float] = field(default_factory=dict)  # applicant_audience code -> 0-1
     purposes: dict[str, float] = field(default_factory=dict)  # thematic objective -> 0-1
+    trades: dict[str, float] = field(default_factory=dict)  # nace_hints code -> 0-1
     features: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # text_features ids
 
 
@@ -78,6 +82,24 @@ class FirmEntry:
 
 def _to_codes() -> tuple[str, ...]:
     return tuple(secondary("thematic_objectives"))
+
+
+def _hint_codes() -> tuple[str, ...]:
+    return tuple(secondary("nace_hints"))
+
+
+@lru_cache(maxsize=65_536)
+def _code_trades(prefix: str) -> np.ndarray:
+    """Which hinted SKD prefixes (taxonomy `nace_hints`) an SKD code, cut to five characters, falls under."""
+    return np.array([prefix == h or prefix.startswith(h if "." in h else h + ".") for h in _hint_codes()],
+                    np.float32)
+
+
+def _trade_vector(nace_codes: Sequence[str]) -> np.ndarray:
+    """Share of the firm's SKD codes under each hinted prefix."""
+    if not nace_codes:
+        return np.zeros(len(_hint_codes()), np.float32)
+    return sum(_code_trades(code[:5]) for code in nace_codes) / len(nace_codes)
 
 
 DOMAIN_CODES = tuple(domains())
@@ -139,7 +161,7 @@ def domain_vector(firm: FirmEntry) -> np.ndarray:
     return v
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def _code_vector(prefix: str) -> np.ndarray:
     """Domains and S4 areas of an SKD code, by its first five characters (the taxonomy's finest level)."""
     s4 = _s4_codes()
@@ -182,7 +204,8 @@ def purpose_vector(purposes: dict[str, float]) -> np.ndarray:
 
 
 def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
-    return domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes)
+    return (domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes),
+            _trade_vector(firm.nace_codes))
 
 
 def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
@@ -191,7 +214,8 @@ def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
     s4 = np.array([call.s4.get(a, 0.0) for a in _s4_codes()], np.float32)
     audience = np.array([call.audience.get(a, 0.0) for a in AUDIENCE_CODES], np.float32)
     purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
-    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes
+    trades = np.array([call.trades.get(h, 0.0) for h in _hint_codes()], np.float32)
+    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
@@ -220,10 +244,12 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
         for t, value in firm.purposes.items():
             purpose[row, t_index[t]] = value
     purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
-    return dom, nace, audience, purpose
+    trade = np.array([_trade_vector(f.nace_codes) for f in firms], np.float32).reshape(n, -1)
+    return dom, nace, audience, purpose, trade
 
 
-PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE}
+PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE,
+                "trade": W_HINT}
 
 
 class TextSpace:
@@ -236,11 +262,13 @@ class TextSpace:
         # Up to EXACT_CALLS calls the cosines are computed exactly from the sparse rows; above,
         # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
         self.exact = len(call_docs) <= EXACT_CALLS
-        if not self.exact:
-            # Only features that both sides use can add to a firm-call cosine; the rest (already
-            # counted in the row norms) would only enlarge the decomposition.
-            shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
-            calls, firms = self.calls[:, shared], self.firms[:, shared]
+        # Only features that both sides use can add to a firm-call cosine; the rest (already
+        # counted in the row norms) would only enlarge the products.
+        shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
+        calls, firms = self.calls[:, shared], self.firms[:, shared]
+        if self.exact:
+            self.shared_calls_t, self.shared_firms = calls.T.tocsc(), firms
+        else:
             _, _, vt = randomized_svd(calls, TEXT_DIMS, n_iter=2, random_state=0)
             basis = np.asarray(vt.T, np.float32)
             self.call_reduced = np.asarray(calls @ basis, np.float32)
@@ -248,7 +276,7 @@ class TextSpace:
 
     def block(self, start: int, stop: int) -> np.ndarray:
         """Exact cosines of firms start:stop x all calls (small call sets)."""
-        return (self.firms[start:stop] @ self.calls.T).toarray()
+        return (self.shared_firms[start:stop] @ self.shared_calls_t).toarray()
 
     def cosine(self, firm_index: int, call_index: int) -> float:
         return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
@@ -300,10 +328,10 @@ class Matcher:
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
-        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE)
+        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT)
         call_parts = [call_vectors(c) for c in calls]
         call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(4)])
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(5)])
         firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
         if not self.text.exact:  # one matrix product scores every part, text included
             call_matrix = np.hstack([call_matrix, self.text.call_reduced])
@@ -377,9 +405,16 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
         objectives = secondary("thematic_objectives")
         common = [t for t in _to_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
         if common:
-            names = "; ".join((objectives[t].sl if sl else objectives[t].en).lower() for t in common[:2])
+            names = "; ".join(objectives[t].sl if sl else objectives[t].en for t in common[:2])
             out.append(("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
                        + names)
+    if parts["trade"] >= 0.3:
+        hints = secondary("nace_hints")
+        trades = [h for h in _hint_codes() if call.trades.get(h, 0) >= 0.3
+                  and any(_code_trades(c[:5])[_hint_codes().index(h)] for c in firm.nace_codes)]
+        if trades:
+            names = ", ".join(hints[h].sl if sl else hints[h].en for h in trades[:2])
+            out.append(("razpis zadeva vašo dejavnost: " if sl else "the call concerns your trade: ") + names)
     if parts["text"] >= 0.5 and not matched:
         out.append("opis vaše dejavnosti je vsebinsko blizu razpisu" if sl
                    else "your activity description is close to the call's text")
@@ -393,4 +428,4 @@ def _interest_in(interest: str, call_keys: set[str]) -> bool:
     if not wanted:
         return False
     found = sum(k in call_keys for k in wanted)
-    return found >= max(1, math.ceil(0.6 * len(wanted)))
+    return found >= max(1, math.ceil(0.75 * len(wanted)))  # "polnilnice za avtobuse" needs the buses too

@@ -117,7 +117,7 @@ def nace_domains(code: str) -> list[str]:
     return _nace_domains(code[:5])  # the taxonomy names divisions and classes, never subclasses
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def _nace_domains(code: str) -> list[str]:
     return [d for d, concept in domains().items()
             if any(code == p or code.startswith(p + ("" if "." in p else ".")) for p in concept.nace)]

@@ -137,3 +137,15 @@ def test_top_k_is_exact_including_ties_and_zero_rows():
         expected = np.sort(block[row])[::-1][:20]
         assert np.allclose(values[row], expected)
         assert np.allclose(block[row, cols[row]], values[row])
+
+
+def test_trade_hints_tie_a_call_subject_to_skd_codes():
+    from matching.eligibility import CallTerms
+    from matching.pipeline import call_profile, firm_entry
+
+    call = call_profile("c", "Javni razpis za vgradnjo toplotnih črpalk v javnih stavbah", "", CallTerms())
+    assert {"28.25", "43.22"} <= set(call.trades)
+    maker = firm_entry("m", "Izdelovalec", "d.o.o.", "small", "Kranj", ["28.250"], "Izdeluje naprave.", [])
+    baker = firm_entry("b", "Pekarna", "d.o.o.", "small", "Kranj", ["10.710"], "Peče kruh.", [])
+    matcher = build_matcher([maker, baker], [call], dt.date(2026, 11, 24), include_closed=True)
+    assert matcher.components(0, 0)["trade"] > 0 and matcher.components(1, 0)["trade"] == 0
