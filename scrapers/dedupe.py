@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,7 +25,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundscout.db.models import Call, CallHistory
+from fundscout.db.models import Call, CallHistory, CallSource
 from fundscout.load import LoadReport, load_records
 from fundscout.fields import TRACKED_FIELDS
 from fundscout.records import CallRecord
@@ -43,32 +42,33 @@ def fold_title(title: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-@dataclass
-class StoredCall:
-    id: str
-    title: str
-    notice_number: str | None
-    source: str
-
-
 class CallIndex:
-    """The stored calls, looked up by id, notice number and title."""
+    """The stored calls, looked up by id, by a page already seen, by notice number and by title."""
 
     def __init__(self, session: Session):
-        rows = session.execute(select(Call.id, Call.title, Call.notice_number, Call.source)).all()
-        self.calls = {r.id: StoredCall(*r) for r in rows}
+        rows = session.execute(select(Call.id, Call.title, Call.notice_number)).all()
+        self.ids = {r.id for r in rows}
         self.by_notice = {r.notice_number: r.id for r in rows if r.notice_number}
+        self.numbers = {r.id: r.notice_number for r in rows}
         self.folded = {r.id: fold_title(r.title) for r in rows}
+        self.by_page: dict[tuple[str, str], str] = {}
+        self.sources: dict[str, set[str]] = {}
+        for seen in session.execute(select(CallSource.call_id, CallSource.source, CallSource.url)):
+            self.by_page[(seen.source, seen.url)] = seen.call_id
+            self.sources.setdefault(seen.call_id, set()).add(seen.source)
 
     def match(self, record: BaseModel) -> str | None:
         """Id of the stored call this record describes, or None for a new call."""
-        if record.id in self.calls:
+        if record.id in self.ids:
             return record.id
+        if (record.source, record.url) in self.by_page:
+            return self.by_page[(record.source, record.url)]
         if record.notice_number and record.notice_number in self.by_notice:
             return self.by_notice[record.notice_number]
+        # A source lists a call once, so only calls it has not listed yet can be this one.
         candidates = {cid: folded for cid, folded in self.folded.items()
-                      if self.calls[cid].source != record.source
-                      and not _numbers_differ(self.calls[cid].notice_number, record.notice_number)}
+                      if record.source not in self.sources.get(cid, ())
+                      and not _numbers_differ(self.numbers[cid], record.notice_number)}
         best = process.extractOne(fold_title(record.title), candidates, scorer=fuzz.token_sort_ratio,
                                   score_cutoff=TITLE_SIMILARITY)
         return best[2] if best else None

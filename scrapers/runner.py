@@ -109,17 +109,17 @@ def _crawl_process(name: str, run_dir: Path, site_urls: Mapping[str, str] | None
         command += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE":
            "scrapers.settings.offline" if site_urls else "scrapers.settings.base"}
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=(run_dir / "stderr.log").open("wb"))
-    try:
-        return process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGTERM)
+    with (run_dir / "stderr.log").open("wb") as stderr:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            return process.wait(timeout=GRACE_SECONDS)
+            return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+            process.send_signal(signal.SIGTERM)
+            try:
+                return process.wait(timeout=GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                return process.wait()
 
 
 def _read_summary(run_dir: Path) -> dict[str, Any] | None:
@@ -146,7 +146,7 @@ def _load(database_url: str, run_id: int, run_dir: Path, summary: dict[str, Any]
         report = load_run(session, records, amends, run_id=run_id)
         run = session.get(ScrapeRun, run_id)
         run.verdict, run.reason, run.finished_at = "loaded", None, utcnow()
-        run.loaded_count, run.changed_count = report.created, report.changed
+        run.loaded_count, run.changed_count = report.received, report.created + report.changed
     return RunOutcome(summary["spider"], run_id, "loaded", None, len(records),
                       report.created, report.changed, run_dir, summary)
 

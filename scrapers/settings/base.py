@@ -10,7 +10,7 @@ SPIDER_MODULES = ["scrapers.spiders"]
 NEWSPIDER_MODULE = "scrapers.spiders"
 
 # --- politeness ------------------------------------------------------------------------------
-USER_AGENT = "FundScout/0.1 (+https://www.kranj.si/pametno-mesto; funding-call tracker of Mestna občina Kranj)"
+USER_AGENT = "FundScout/0.1 (funding-call tracker of Mestna obcina Kranj, Kranj, pametno mesto; +https://www.kranj.si)"
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 CONCURRENT_REQUESTS_PER_DOMAIN = 1

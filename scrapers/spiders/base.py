@@ -64,9 +64,9 @@ class FundingSpider(scrapy.Spider):
 
     def public_url(self, url: str) -> str:
         """The page's URL on the real site (offline crawls read a loopback copy of it)."""
-        if not url.startswith(self.site_url):
-            return url
         parts = urlsplit(url)
+        if parts.netloc != urlsplit(self.site_url).netloc:
+            return url
         return urlunsplit(("https", self.host, parts.path, parts.query, ""))
 
     def page_id(self, url: str) -> str:

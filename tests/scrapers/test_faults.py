@@ -196,3 +196,12 @@ def test_too_many_invalid_items_are_refused(store: str, tmp_path: Path) -> None:
         outcome = crawl("gov_si", store, tmp_path, origins)
     assert outcome.summary["invalid_items"] == 1
     assert_refused(outcome, store, before, "Invalid items")
+
+
+def test_oversized_page_is_cancelled_and_refused(store: str, tmp_path: Path) -> None:
+    before = stored_calls(store)
+    huge = fixture_page("gov_si", DETAIL).body.replace(b"</article>", b"<p>" + b"x" * (2 * 1024 * 1024) + b"</p></article>")
+    with fixture_site("gov_si", pages={DETAIL: Page(huge)}) as (origins, handler):
+        outcome = crawl("gov_si", store, tmp_path, origins, DOWNLOAD_MAXSIZE=1024 * 1024)
+    assert handler.hits.count(DETAIL) == 1  # cancelled, not retried
+    assert_refused(outcome, store, before, "errors during the crawl")

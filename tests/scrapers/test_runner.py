@@ -70,15 +70,19 @@ def test_one_call_seen_in_two_sources(db_url: str) -> None:
             record(id="govsi-pametne-svetilke", source="gov_si",
                    title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah 2026"),
         ], {})
+    second_sources = [
+        record(id="euskladi-usposabljanje", source="eu_skladi", title="Usposabljanje zaposlenih (ESS)",
+               notice_number="Ob-3702/19", deadlines=["2020-02-01"], budget_eur=3_800_000),
+        record(id="eusr-pametna-razsvetljava", source="evropska_sredstva",
+               title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah – 2026",
+               programme="Program evropske kohezijske politike 2021–2027"),
+        record(id="eusr-drugo", source="evropska_sredstva", title="Javni razpis za čisto drugo stvar"),
+    ]
     with session_scope(db_url) as session:
-        report = load_run(session, [
-            record(id="euskladi-usposabljanje", source="eu_skladi", title="Usposabljanje zaposlenih (ESS)",
-                   notice_number="Ob-3702/19", deadlines=["2020-02-01"], budget_eur=3_800_000),
-            record(id="eusr-pametna-razsvetljava", source="evropska_sredstva",
-                   title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah – 2026",
-                   programme="Program evropske kohezijske politike 2021–2027"),
-            record(id="eusr-drugo", source="evropska_sredstva", title="Javni razpis za čisto drugo stvar"),
-        ], {})
+        report = load_run(session, second_sources, {})
+    with session_scope(db_url) as session:  # the same pages again: found by the page they were seen on
+        again = load_run(session, second_sources, {})
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 3)
     calls = stored_calls(db_url)
     assert set(calls) == {"ul-2019-071-ob-3702-19", "govsi-pametne-svetilke", "eusr-drugo"}
     assert report.changed == 2 and report.created == 1

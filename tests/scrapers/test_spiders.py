@@ -52,6 +52,7 @@ EXPECTED_IDS = {
     "eko_sklad": {"eko-86fs-po26", "eko-77sub-obpr26"},
     "podjetniski_sklad": {"sps-39120", "sps-39241"},
     "spirit": {"spirit-4871", "spirit-4902"},
+    "euro_access": {"euroaccess-2382"},
     "eu_ft_portal": {"ft-horizon-cl6-2026-governance-01-04", "ft-horizon-cl6-2026-governance-01-05",
                      "ft-cef-t-2026-simobgen-urban"},
 }
@@ -171,3 +172,13 @@ def test_spirit_follows_calls_only(crawled: dict[str, Crawled]) -> None:
     assert tourism["deadlines"] == ["2026-05-29"] and tourism["published_on"] == "2026-03-04"
     assert tourism["budget_eur"] == 1_750_000 and tourism["funds"] == ["ERDF"]
     assert crawled["spirit"].first.summary["requests"] == 4  # robots.txt, the list, two calls
+
+
+def test_euro_access_keeps_calls_open_to_slovenia(crawled: dict[str, Crawled]) -> None:
+    result = crawled["euro_access"]
+    danube = result.items["euroaccess-2382"]  # the Baltic Sea call, closed to Slovenia, is left out
+    assert danube["programme"] == "Interreg Danube Region 2021-2027" and danube["funds"] == ["INTERREG"]
+    assert danube["programme_period"] == "2021-2027" and danube["eu_funded"] is True
+    assert danube["deadlines"] == ["2026-04-30"] and danube["budget_eur"] == 28_500_000
+    assert danube["url"] == "https://www.euro-access.eu/en/calls/2382/Danube-Region-Programme-Third-Call"
+    assert result.first.summary["requests"] == 4  # robots.txt, the listing, both calls
