@@ -87,8 +87,9 @@ def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, 
     wait_until(lambda: scalar(run_state, d=DAG_ID) in ("success", "failed"), timeout=240,
                what=f"the {DAG_ID} run to finish", logs=group.logs)
     assert scalar(run_state, d=DAG_ID) == "success", group.logs()
-    # the task went through Celery: the worker's result is in the result backend
-    assert scalar("SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'") >= 1
+    # the task went through Celery: the worker stores its result once the task has reported to Airflow
+    wait_until(lambda: (scalar("SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'") or 0) >= 1,
+               timeout=60, what="the worker's result in the Celery result backend", logs=group.logs)
     assert scalar("SELECT count(*) FROM task_instance WHERE dag_id = :d AND state = 'success'", d=DAG_ID) >= 1
     meta.dispose()
     with session_scope(db_url) as session:  # the worker's task wrote the matches into the store
