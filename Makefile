@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock clean
+.PHONY: demo test install lock clean airflow airflow-celery
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Airflow UI and scheduler on 127.0.0.1:8080 with the project's DAGs (scripts/airflow.sh, README "Airflow").
+airflow: $(STAMP)
+	scripts/airflow.sh standalone
+
+# The same DAGs on CeleryExecutor: PostgreSQL metadata DB, Redis broker, one local worker.
+airflow-celery: $(STAMP)
+	scripts/airflow.sh celery
 
 # Re-resolve the pinned versions after changing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -1,0 +1,22 @@
+"""Draft briefs for new promising calls into the working group's review queue."""
+
+from airflow.sdk import dag, task
+from common import DAG_ARGS, MATCHES
+
+
+@dag(
+    schedule=[MATCHES],
+    default_args={"retries": 1},
+    **DAG_ARGS,
+)
+def draft_briefs():
+    @task
+    def draft() -> dict:
+        from fundscout.jobs import draft_review_briefs
+
+        return draft_review_briefs()
+
+    draft()
+
+
+draft_briefs()

@@ -1,0 +1,22 @@
+"""Classify new and changed calls into domains and recompute the firm matches."""
+
+from airflow.sdk import dag, task
+from common import CALLS, DAG_ARGS, MATCHES
+
+
+@dag(
+    schedule=[CALLS],
+    default_args={"retries": 1},
+    **DAG_ARGS,
+)
+def match_calls():
+    @task(outlets=[MATCHES])
+    def match() -> dict:
+        from fundscout.jobs import match_store
+
+        return match_store()
+
+    match()
+
+
+match_calls()

@@ -1,0 +1,115 @@
+"""What the Airflow tasks run: one stage each, configured from the environment, Airflow-free.
+
+Every job is safe to re-run for the same interval (loads upsert, matching is incremental,
+briefs and digests are keyed) and returns a small JSON-able summary for XCom: counts, ids and
+paths, never data frames.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fundscout.config import settings
+
+CRAWL_TIMEOUT_S = 30 * 60
+BRIEF_MIN_SCORE = 60.0
+
+
+class PermanentFailure(Exception):
+    """A failure that a retry cannot fix: the site changed, the feed is invalid, a setting is missing."""
+
+
+def spider_names() -> list[str]:
+    from scrapers.runner import spider_names as names
+
+    return names()
+
+
+def crawl_source(spider: str, *, offline: bool = False) -> dict:
+    """Crawl one source in a subprocess and load it if it passes the gate.
+
+    A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network) and
+    `PermanentFailure` when it cannot.
+    """
+    from scrapers.runner import CrawlFailed, run_spider
+
+    try:
+        outcome = run_spider(spider, database_url=settings().database_url, offline=offline, timeout=CRAWL_TIMEOUT_S)
+    except CrawlFailed as exc:
+        if retry_may_help(exc.outcome.summary):
+            raise
+        raise PermanentFailure(str(exc)) from exc
+    return {"spider": outcome.spider, "run_id": outcome.run_id, "items": outcome.items,
+            "created": outcome.created, "changed": outcome.changed, "run_dir": str(outcome.run_dir)}
+
+
+def retry_may_help(run_summary: dict) -> bool:
+    """True when a refused crawl failed for passing reasons: it crashed, timed out, or lost requests
+    to the network; False when the pages were not recognised, monitors failed or the feed was bad."""
+    if not run_summary or run_summary.get("finish_reason") != "finished":
+        return True
+    return run_summary.get("retries_given_up", 0) > 0 and run_summary.get("layout_errors", 0) == 0
+
+
+def match_store() -> dict:
+    from matching.pipeline import match_store as match
+
+    return summary(match(settings().database_url))
+
+
+def draft_review_briefs() -> dict:
+    from fundscout.briefs import draft_briefs
+
+    cfg = settings()
+    drafted = draft_briefs(cfg.database_url, min_score=BRIEF_MIN_SCORE, lang="sl", out_dir=cfg.home / "briefs")
+    return {"brief_ids": [brief.brief_id for brief in drafted], "outcomes": dict(Counter(brief.outcome for brief in drafted))}
+
+
+def iso_week(moment: datetime) -> str:
+    """The ISO week ("2026-W48") of a moment, taken in the project's time zone."""
+    year, week, _ = moment.astimezone(settings().timezone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_digests(week: str) -> dict:
+    return _run_weekly(week, send=False)
+
+
+def send_digests(week: str) -> dict:
+    """Send the week's digests; the outbox skips firms already sent to, so a retry sends no duplicate."""
+    from fundscout.digest.links import has_stable_key
+
+    if not settings().smtp_url or not has_stable_key():
+        raise PermanentFailure("sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
+                               "(the key keeps unsubscribe links valid after this run)")
+    return _run_weekly(week, send=True)
+
+
+def _run_weekly(week: str, *, send: bool) -> dict:
+    from fundscout.digest import run_weekly
+
+    cfg = settings()
+    # the same folder as `fundscout digest`: digests/ and outbox/ with the week in each file name
+    return summary(run_weekly(cfg.database_url, week, out_dir=cfg.home, send=send, smtp_url=cfg.smtp_url))
+
+
+def summary(report: Any) -> dict:
+    """A stage's report as plain JSON values (paths and dates as strings) for XCom."""
+    fields = asdict(report) if is_dataclass(report) else dict(report)
+    return {name: _plain(value) for name, value in fields.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
