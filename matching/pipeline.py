@@ -18,12 +18,14 @@ from typing import Any
 import numpy as np
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
-from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
+from matching.classify import (
+    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts,
+)
 from matching.eligibility import CallTerms, FirmClass, assess, call_status
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
-from matching.taxonomy import REFERENCE_DIR, find_municipality
+from matching.taxonomy import REFERENCE_DIR, adoption_terms, find_municipality
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
 
@@ -89,14 +91,30 @@ def call_terms(fields: dict[str, Any]) -> CallTerms:
     )
 
 
+def subject_confidences(labels: Sequence[DomainLabel], scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float]:
+    """Each label's confidence scaled by the share of its evidence that names the call's subject
+    rather than the applicant's own change (taxonomy `adoption`: "digitalizacija MSP" funds any
+    firm's digitalisation, it is no market for software firms)."""
+    adoption = adoption_terms()
+    out = {}
+    for label in labels:
+        _, seen, _ = scored[label.domain]
+        parts = {text: w * f * (1 + REPEAT_BONUS * min(c - 1, MAX_REPEATS)) for text, (w, f, c, _) in seen.items()}
+        total = sum(parts.values())
+        subject = total - sum(v for text, v in parts.items() if text in adoption)
+        out[label.domain] = label.score * (subject / total if total else 1.0)
+    return out
+
+
 def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallProfile:
-    """A call ready for matching: its domains and S4 areas classified from title and text."""
+    """A call ready for matching: its domains and S4 areas classified from title and text; the
+    domain confidences count only the evidence naming the call's subject (see subject_confidences)."""
     analysis = analyse(title, text)
     labels = classify_text(title, text, analysis=analysis)
     s4 = classify_secondary(title, text, "s4_areas", analysis)
     wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
     return CallProfile(call_id, title or "", text or "", terms,
-                       domains={label.domain: label.score for label in labels},
+                       domains=subject_confidences(labels, score_concepts(title, text, "domains", analysis)),
                        s4={label.domain: label.score for label in s4}, labels=labels,
                        audience=call_audience(terms.applicant_types, wording),
                        purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),

@@ -1,14 +1,15 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.15 trade
-                  + 0.3 text similarity)
+relevance = clip(0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.25 purpose + 0.15 trade
+                 - 0.15 trade mismatch + 0.3 text similarity, 0, 1)
 score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
             eligible: such a firm may still join as partner or supplier)
 
 Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
 against all calls by matrix products:
 - domain overlap: the firm's domains (declared 1.0, from SKD codes only 0.6) . the call's domain
-  confidences (scaled so that several domains cannot add up beyond one);
+  confidences (scaled so that several domains cannot add up beyond one; evidence that only says
+  the applicant changes its own operations, "digitalizacija MSP", does not count as the subject);
 - NACE fit: how many of the firm's SKD codes the taxonomy ties to each domain / S4 area (a share)
   . the call's domain / S4-area confidences;
 - audience: whether the call speaks to the firm's kind of organisation (the extracted eligible
@@ -18,6 +19,9 @@ against all calls by matrix products:
   jobs, training ...) . what the firm's interests ask for;
 - trade: the SKD divisions or classes the call's subject points to (taxonomy `nace_hints`:
   "toplotna črpalka" -> 28.25, 43.22) . the firm's SKD codes;
+- trade mismatch: the share of the trades the call pays for that lie outside an enterprise's own
+  SKD codes (a 5G network call is no market for a software house; public bodies and NGOs apply
+  as investors, so they are not penalised);
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
@@ -41,7 +45,8 @@ from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
-W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.15, 0.3
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.25, 0.15, 0.3
+W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no market for a software firm
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
@@ -203,19 +208,33 @@ def purpose_vector(purposes: dict[str, float]) -> np.ndarray:
     return v / max(1.0, float(v.sum()))
 
 
+def mismatch_vector(is_enterprise: float, trade: np.ndarray) -> np.ndarray:
+    """Firm side of the trade mismatch: whether it is an enterprise, then its trade shares (if so)."""
+    return np.concatenate([[is_enterprise], is_enterprise * trade]).astype(np.float32)
+
+
+def _is_enterprise(firm: FirmEntry) -> float:
+    return 1.0 if "enterprise" in firm.klass.counts_as else 0.0
+
+
 def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
+    trade = _trade_vector(firm.nace_codes)
     return (domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes),
-            _trade_vector(firm.nace_codes))
+            trade, mismatch_vector(_is_enterprise(firm), trade))
 
 
 def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
-    """(domain, NACE, audience, purpose parts) of a call, matching firm_vectors."""
+    """The parts of a call, matching firm_vectors. The mismatch part is sum(p) - p . trade shares, with
+    p the call's trade confidences (at most one in all): how much of the trade the call pays for
+    lies outside an enterprise's own trades."""
     dom = np.array([call.domains.get(d, 0.0) for d in DOMAIN_CODES], np.float32)
     s4 = np.array([call.s4.get(a, 0.0) for a in _s4_codes()], np.float32)
     audience = np.array([call.audience.get(a, 0.0) for a in AUDIENCE_CODES], np.float32)
     purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
     trades = np.array([call.trades.get(h, 0.0) for h in _hint_codes()], np.float32)
-    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades
+    pays = trades / max(1.0, float(trades.sum()))
+    return (dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades,
+            np.concatenate([[pays.sum()], -pays]).astype(np.float32))
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
@@ -245,11 +264,12 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
             purpose[row, t_index[t]] = value
     purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
     trade = np.array([_trade_vector(f.nace_codes) for f in firms], np.float32).reshape(n, -1)
-    return dom, nace, audience, purpose, trade
+    enterprise = np.array([_is_enterprise(f) for f in firms], np.float32)[:, None]
+    return dom, nace, audience, purpose, trade, np.hstack([enterprise, enterprise * trade])
 
 
 PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE,
-                "trade": W_HINT}
+                "trade": W_HINT, "mismatch": -W_MISMATCH}
 
 
 class TextSpace:
@@ -328,10 +348,10 @@ class Matcher:
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
-        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT)
+        weights = tuple(PART_WEIGHTS.values())
         call_parts = [call_vectors(c) for c in calls]
         call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(5)])
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))])
         firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
         if not self.text.exact:  # one matrix product scores every part, text included
             call_matrix = np.hstack([call_matrix, self.text.call_reduced])
