@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matching.normalise import detect_language, keys, notice_body
+from matching.normalise import LANGS, detect_language, keys, notice_body
 from matching.taxonomy import STRONG, Concept, Term, domains, neutral_phrases, secondary
 
 TITLE_WEIGHT = 2.0
@@ -99,6 +99,8 @@ def _neutral_by_first() -> dict[str, list[tuple[str, ...]]]:
 def _blank_neutral(seq: list[str]) -> list[str]:
     """Replace the words of neutral names (e.g. "Sklad za podnebne spremembe") by a blank."""
     starts = _neutral_by_first()
+    if starts.keys().isdisjoint(seq):  # the usual case, decided in C
+        return seq
     out = seq
     for i, key in enumerate(seq):
         for phrase in starts.get(key, ()):
@@ -108,20 +110,29 @@ def _blank_neutral(seq: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=len(LANGS))
+def _lang_indexed(lang: str) -> dict[str, tuple[tuple[str, str, int, Term], ...]]:
+    """_all_indexed without the terms of the other language: key -> (kind, concept, concept id, term)."""
+    ids: dict[tuple[str, str], int] = {}
+    return {key: tuple((kind, code, ids.setdefault((kind, code), len(ids)), term) for kind, code, term in entries
+                       if not term.lang or term.lang == lang)
+            for key, entries in _all_indexed().items()}
+
+
 def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
     """Every taxonomy term in a key sequence, for all parts in one pass: kind -> [(concept, term)].
     Within a concept a longer phrase covers its parts; a term of the other language does not count."""
-    index = _all_indexed()
-    covered: dict[tuple[str, str], int] = defaultdict(int)
+    index = _lang_indexed(lang)
+    covered: dict[int, int] = {}
     found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-    for i, key in enumerate(seq):
-        for kind, code, term in index.get(key, ()):
+    present = index.keys() & set(seq)
+    for i in [i for i, key in enumerate(seq) if key in present]:
+        for kind, code, concept, term in index[seq[i]]:
             n = len(term.keys)
-            if i < covered[kind, code] or (term.lang and term.lang != lang) \
-                    or (n > 1 and tuple(seq[i:i + n]) != term.keys):
+            if i < covered.get(concept, 0) or (n > 1 and tuple(seq[i:i + n]) != term.keys):
                 continue
             found[kind].append((code, term))
-            covered[kind, code] = i + n
+            covered[concept] = i + n
     return found
 
 

@@ -76,12 +76,29 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
 
 
+class _KeyCache(dict):
+    """token -> key of one language, filled on first sight: a registry repeats its vocabulary
+    heavily, so each distinct token is lemmatised once, and `map` over the cache runs in C."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, token: str) -> str:
+        key = self[token] = token_key(token, self.lang)
+        return key
+
+
+_KEYS = {lang: _KeyCache(lang) for lang in LANGS}
+
+
 def keys(text: str, lang: str | None = None, *, drop_stopwords: bool = True) -> list[str]:
     """Normalised keys of a text, in order."""
     lang = lang or detect_language(text)
+    found = tokens(text)
     if drop_stopwords:
-        return [token_key(t, lang) for t in tokens(text) if t not in STOPWORDS]
-    return [token_key(t, lang) for t in tokens(text)]
+        found = [t for t in found if t not in STOPWORDS]
+    return list(map(_KEYS[lang].__getitem__, found))
 
 
 def phrase_keys(phrase: str) -> tuple[tuple[str, ...], ...]:

@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.classify import (
     MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts,
 )
-from matching.eligibility import CallTerms, FirmClass, assess, call_status
+from matching.eligibility import CallTerms, FirmClass, assess, call_status, local_area
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
@@ -58,7 +59,8 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
     return FirmEntry(
         firm_id=firm_id, name=name,
-        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None),
+        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None,
+                        place.name if place else None),
         nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
         declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
         purposes=purposes, startup=audience.get("startup", 0.0) >= 0.5, features=text_features(analysis),
@@ -81,14 +83,22 @@ def _dates(values: Iterable[Any] | None) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def call_terms(fields: dict[str, Any]) -> CallTerms:
+def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
+    """Eligibility terms from the extracted fields; a local limit from the wording of `text` or a
+    publisher that is a municipality."""
+    publisher = str(fields.get("publisher") or "")
+    local = local_area(text) or (local_area(f"{publisher} objavlja") if _MUNICIPAL.match(publisher) else ())
     return CallTerms(
         applicant_types=tuple(fields.get("applicant_types") or ()),
         cohesion_regions=tuple(fields.get("cohesion_regions") or ()),
         deadlines=_dates(fields.get("deadlines")),
         until_funds_spent=bool(fields.get("until_funds_spent")),
         withdrawn=bool(fields.get("withdrawn")),
+        municipalities=local,
     )
+
+
+_MUNICIPAL = re.compile(r"\s*(?:Mestna )?[Oo]bčina\s+\S")
 
 
 def subject_confidences(labels: Sequence[DomainLabel], scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float]:
@@ -127,8 +137,13 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
     """(classes x calls verdict codes -1/0/1, class index of each firm, the classes).
 
     The same rules as eligibility.assess, on bit masks: a class is compared with all calls at once."""
+    # Firms of one legal form, size and region share a row; the municipality splits them only where
+    # some call is limited to it (local calls are few), so the table stays small.
+    local = {m for c in calls for m in c.terms.municipalities}
     classes: dict[FirmClass, int] = {}
-    index = np.array([classes.setdefault(f.klass, len(classes)) for f in firms], np.int64)
+    index = np.array([classes.setdefault(f.klass if f.klass.municipality in local
+                                         else replace(f.klass, municipality=None), len(classes))
+                      for f in firms], np.int64)
     bit = {code: 1 << i for i, code in enumerate(APPLICANT_TYPES)}
     call_types = np.array([sum(bit[t] for t in set(c.terms.applicant_types)) for c in calls], np.int64)
     other = (call_types & bit["other"]) != 0
@@ -141,7 +156,9 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
         type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
         region_ok = np.array([not lim or klass.cohesion_region in c.terms.cohesion_regions
                               for lim, c in zip(limited, calls)], bool)
-        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok
+        local_ok = np.array([not c.terms.municipalities or klass.municipality in c.terms.municipalities
+                             for c in calls], bool)
+        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
         unknown = (call_types == 0) | (~type_ok & other)
         table[row] = np.where(no, -1, np.where(unknown, 0, 1))
     return table, index, list(classes)
@@ -191,7 +208,7 @@ def calls_from_notices(path: Path) -> list[CallProfile]:
             continue
         extraction = extract_notice(row["text"], row.get("url"))
         fields = extraction.fields
-        calls.append(call_profile(row["id"], fields.get("title") or "", row["text"], call_terms(fields)))
+        calls.append(call_profile(row["id"], fields.get("title") or "", row["text"], call_terms(fields, row["text"])))
     if errors:
         raise InputError(errors)
     return calls
@@ -292,8 +309,8 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
         profiles = []
         for call in stored_calls:
             fields = {name: getattr(call, name) for name in
-                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn")}
-            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields))
+                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn", "publisher")}
+            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields, _call_text(call)))
             profiles.append(profile)
             labels = profile.labels
             new = {label.domain: label for label in labels}

@@ -124,6 +124,27 @@ CONCEPT_KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objective
 _FEATURE_IDS: dict[str, int] = {}  # process-wide feature vocabulary: text features become ints once
 
 
+class _FeatureCache(dict):
+    """key -> feature id of the key itself (`word`) or of its 5-letter prefix, -1 when the key is
+    no feature (a stopword, too short); filled on first sight, so `map` over it runs in C."""
+
+    def __init__(self, prefix: bool):
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> int:
+        word = len(key) > 2 and key not in STOPWORDS
+        if self.prefix:
+            feature = key[:PREFIX] + "~" if word and len(key) > PREFIX + 1 and "-" not in key else None
+        else:
+            feature = key if word else None
+        value = self[key] = -1 if feature is None else _FEATURE_IDS.setdefault(feature, len(_FEATURE_IDS))
+        return value
+
+
+_WORD_IDS, _PREFIX_IDS = _FeatureCache(prefix=False), _FeatureCache(prefix=True)
+
+
 def text_features(analysis: Analysis) -> np.ndarray:
     """Feature ids for text similarity: normalised keys, their 5-letter prefixes, and one token per
     taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording. The
@@ -131,11 +152,10 @@ def text_features(analysis: Analysis) -> np.ndarray:
     ids = _FEATURE_IDS
     out = []
     for index, (_, seq, weight) in enumerate(analysis.zones):
-        words = [k for k in seq if len(k) > 2 and k not in STOPWORDS]
-        zone = words + [k[:PREFIX] + "~" for k in words if len(k) > PREFIX + 1 and "-" not in k]
-        for kind in CONCEPT_KINDS:
-            zone += ["@" + code for code, _ in analysis.hits(index, kind)]
-        zone_ids = np.fromiter((ids.setdefault(f, len(ids)) for f in zone), np.int64, len(zone))
+        words = np.fromiter(map(_WORD_IDS.__getitem__, seq), np.int64, len(seq))
+        prefixes = np.fromiter(map(_PREFIX_IDS.__getitem__, seq), np.int64, len(seq))
+        concepts = [ids.setdefault("@" + code, len(ids)) for kind in CONCEPT_KINDS for code, _ in analysis.hits(index, kind)]
+        zone_ids = np.concatenate([words[words >= 0], prefixes[prefixes >= 0], np.array(concepts, np.int64)])
         out += [zone_ids] * (2 if weight > 1 else 1)
     return np.concatenate(out) if out else np.zeros(0, np.int64)
 
