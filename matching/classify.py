@@ -111,28 +111,59 @@ def _blank_neutral(seq: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=len(LANGS))
-def _lang_indexed(lang: str) -> dict[str, tuple[tuple[str, str, int, Term], ...]]:
-    """_all_indexed without the terms of the other language: key -> (kind, concept, concept id, term)."""
+def _lang_indexed(lang: str) -> dict[str, tuple[tuple, tuple, tuple]]:
+    """_all_indexed without the terms of the other language, per key: the phrases it starts by their
+    second key ({key: [(kind, concept, concept id, term), ...] longest first}), then its one-word
+    terms as (kind, concept id, (concept, term)) and grouped by kind as (kind, [(concept, term), ...])."""
     ids: dict[tuple[str, str], int] = {}
-    return {key: tuple((kind, code, ids.setdefault((kind, code), len(ids)), term) for kind, code, term in entries
-                       if not term.lang or term.lang == lang)
-            for key, entries in _all_indexed().items()}
+    out = {}
+    for key, entries in _all_indexed().items():
+        entries = [(kind, code, ids.setdefault((kind, code), len(ids)), term) for kind, code, term in entries
+                   if not term.lang or term.lang == lang]
+        phrases: dict[str, tuple] = {}
+        for e in entries:
+            if len(e[3].keys) > 1:
+                phrases[e[3].keys[1]] = (*phrases.get(e[3].keys[1], ()), e)
+        first: dict[int, tuple] = {}  # at one position a concept counts one term: the first, as in the scan
+        for kind, code, concept, term in entries:
+            if len(term.keys) == 1:
+                first.setdefault(concept, (kind, concept, (code, term)))
+        words = tuple(first.values())
+        by_kind: dict[str, list] = {}
+        for kind, _, hit in words:
+            by_kind.setdefault(kind, []).append(hit)
+        if phrases or words:
+            out[key] = (phrases, words, tuple(by_kind.items()))
+    return out
 
 
 def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
     """Every taxonomy term in a key sequence, for all parts in one pass: kind -> [(concept, term)].
-    Within a concept a longer phrase covers its parts; a term of the other language does not count."""
+    Within a concept a longer phrase covers its parts and one position counts one term; a term of the
+    other language does not count. (A one-word term covers nothing after itself, so only phrases
+    need the bookkeeping.)"""
     index = _lang_indexed(lang)
     covered: dict[int, int] = {}
+    reach = 0  # the furthest position any phrase found so far covers
     found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
     present = index.keys() & set(seq)
+    last = len(seq) - 1
     for i in [i for i, key in enumerate(seq) if key in present]:
-        for kind, code, concept, term in index[seq[i]]:
+        phrases, words, by_kind = index[seq[i]]
+        for kind, code, concept, term in (phrases.get(seq[i + 1], ()) if phrases and i < last else ()):
             n = len(term.keys)
-            if i < covered.get(concept, 0) or (n > 1 and tuple(seq[i:i + n]) != term.keys):
+            if i < covered.get(concept, 0) or tuple(seq[i:i + n]) != term.keys:
                 continue
             found[kind].append((code, term))
             covered[concept] = i + n
+            reach = max(reach, i + n)
+        if i < reach:
+            for kind, concept, hit in words:
+                if i >= covered.get(concept, 0):
+                    found[kind].append(hit)
+        else:
+            for kind, hits in by_kind:
+                found[kind].extend(hits)
     return found
 
 
@@ -159,6 +190,14 @@ def _evidence(terms: dict[str, list]) -> list[dict]:
     """{term, where, count} of the terms behind a label, strongest first."""
     return [{"term": t, "where": where, "count": c}
             for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
+
+
+def selected_codes(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[str]:
+    """The concepts _select would label, without building their evidence (for firm profiles)."""
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored.values())
+    return sorted(code for code, (s, _, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best)
 
 
 def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[DomainLabel]:

@@ -113,9 +113,18 @@ _CITATION = re.compile(r"Uradni list RS, št\.|\(UL L|\bUL L\b|\bOJ L\b|Official
 _LEGAL_HEAD = re.compile(r"^\s*[–—-]?\s*(Zakon|Uredb|Pravilnik|Odlok|Sklep|Direktiv|Regulation|Directive)", re.I)
 
 
+_CITATION_MARKS = ("uradni list", "ul l", "oj l", "official journal")
+
+
+def _may_cite(text: str) -> bool:
+    """Whether _CITATION can match (substring tests first: most profiles cite nothing)."""
+    low = text.lower()
+    return any(mark in low for mark in _CITATION_MARKS) and _CITATION.search(text) is not None
+
+
 def notice_body(text: str) -> str:
     """The notice text without the lines that only cite legal bases or gazette headers."""
-    if "\n" not in text and not _LEGAL_HEAD.match(text) and not _CITATION.search(text):
+    if "\n" not in text and not _LEGAL_HEAD.match(text) and not _may_cite(text):
         return text  # one plain line (a firm profile, a summary): nothing to drop
     kept = []
     for line in text.splitlines():

@@ -20,7 +20,7 @@ import numpy as np
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.classify import (
-    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts,
+    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, selected_codes,
 )
 from matching.eligibility import CallTerms, FirmClass, assess, call_status, local_area
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
@@ -53,8 +53,7 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     place = find_municipality(municipality)
     title = "; ".join(interests or [])
     analysis = analyse(title, description or "")
-    declared = sorted(label.domain for label in
-                      classify_text(title, description, min_score=PROFILE_MIN_SCORE, analysis=analysis))
+    declared = selected_codes(score_concepts(title, description, "domains", analysis), PROFILE_MIN_SCORE)
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
     audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
     return FirmEntry(

@@ -32,6 +32,7 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
+from itertools import chain
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -125,24 +126,21 @@ _FEATURE_IDS: dict[str, int] = {}  # process-wide feature vocabulary: text featu
 
 
 class _FeatureCache(dict):
-    """key -> feature id of the key itself (`word`) or of its 5-letter prefix, -1 when the key is
-    no feature (a stopword, too short); filled on first sight, so `map` over it runs in C."""
+    """key -> ids of its features (the key itself and its 5-letter prefix; none for a stopword or
+    a short key), filled on first sight: a registry repeats its vocabulary, so `map` over the cache
+    does the per-token work in C."""
 
-    def __init__(self, prefix: bool):
-        super().__init__()
-        self.prefix = prefix
-
-    def __missing__(self, key: str) -> int:
-        word = len(key) > 2 and key not in STOPWORDS
-        if self.prefix:
-            feature = key[:PREFIX] + "~" if word and len(key) > PREFIX + 1 and "-" not in key else None
-        else:
-            feature = key if word else None
-        value = self[key] = -1 if feature is None else _FEATURE_IDS.setdefault(feature, len(_FEATURE_IDS))
+    def __missing__(self, key: str) -> tuple[int, ...]:
+        features = []
+        if len(key) > 2 and key not in STOPWORDS:
+            features.append(key)
+            if len(key) > PREFIX + 1 and "-" not in key:
+                features.append(key[:PREFIX] + "~")
+        value = self[key] = tuple(_FEATURE_IDS.setdefault(f, len(_FEATURE_IDS)) for f in features)
         return value
 
 
-_WORD_IDS, _PREFIX_IDS = _FeatureCache(prefix=False), _FeatureCache(prefix=True)
+_KEY_FEATURES = _FeatureCache()
 
 
 def text_features(analysis: Analysis) -> np.ndarray:
@@ -150,14 +148,12 @@ def text_features(analysis: Analysis) -> np.ndarray:
     taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording. The
     title zone (a call's title, a firm's interests) counts twice."""
     ids = _FEATURE_IDS
-    out = []
+    out: list[int] = []
     for index, (_, seq, weight) in enumerate(analysis.zones):
-        words = np.fromiter(map(_WORD_IDS.__getitem__, seq), np.int64, len(seq))
-        prefixes = np.fromiter(map(_PREFIX_IDS.__getitem__, seq), np.int64, len(seq))
-        concepts = [ids.setdefault("@" + code, len(ids)) for kind in CONCEPT_KINDS for code, _ in analysis.hits(index, kind)]
-        zone_ids = np.concatenate([words[words >= 0], prefixes[prefixes >= 0], np.array(concepts, np.int64)])
-        out += [zone_ids] * (2 if weight > 1 else 1)
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+        zone = list(chain.from_iterable(map(_KEY_FEATURES.__getitem__, seq)))
+        zone += [ids.setdefault("@" + code, len(ids)) for kind in CONCEPT_KINDS for code, _ in analysis.hits(index, kind)]
+        out += zone * 2 if weight > 1 else zone
+    return np.array(out, np.int64)
 
 
 def tfidf(docs: Sequence[np.ndarray]) -> sparse.csr_matrix:
