@@ -34,6 +34,7 @@ _WHO = {  # "ste ..." (you are ...)
 _REGION_IN = {"sl": {"west": "v Zahodni kohezijski regiji", "east": "v Vzhodni kohezijski regiji"},
               "en": {"west": "in the Western cohesion region", "east": "in the Eastern cohesion region"}}
 SOON_DAYS = 14
+GROWN_SIZES = ("medium", "large")  # never a start-up (young micro or small firms)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class FirmClass:
     size_class: str
     cohesion_region: str | None
     municipality: str | None = None  # official name; only calls limited to some municipalities look at it
+    startup: bool = False  # describes itself as a start-up
 
     @property
     def counts_as(self) -> tuple[str, ...]:
@@ -70,6 +72,7 @@ class CallTerms:
     until_funds_spent: bool = False
     withdrawn: bool = False
     municipalities: tuple[str, ...] = ()  # a local call (a municipality's own): only applicants seated there
+    startups_only: bool = False  # the call is for start-ups (young firms), by its wording
 
 
 @dataclass
@@ -200,6 +203,15 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
             reasons.append(f"razpis je omejen na: {allowed}" if sl else f"the call is limited to: {allowed}")
     elif reasons and verdicts and verdicts[-1] is True and region:
         reasons[-1] += f" {region}"  # "ste MSP v Zahodni kohezijski regiji"
+
+    if call.startups_only and not firm.startup:
+        if firm.size_class in GROWN_SIZES:
+            verdicts.append(False)
+            reasons.append("razpis je namenjen zagonskim podjetjem" if sl else "the call is for start-ups")
+        else:
+            verdicts.append(None)
+            reasons.append("razpis je namenjen zagonskim podjetjem; preverite, ali izpolnjujete pogoje" if sl
+                           else "the call is for start-ups; check whether you qualify")
 
     if call.municipalities:
         places = ", ".join(call.municipalities)

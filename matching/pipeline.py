@@ -22,7 +22,7 @@ from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.classify import (
     MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, selected_codes,
 )
-from matching.eligibility import CallTerms, FirmClass, assess, call_status, local_area
+from matching.eligibility import GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
@@ -56,13 +56,14 @@ def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, munici
     declared = selected_codes(score_concepts(title, description, "domains", analysis), PROFILE_MIN_SCORE)
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
     audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
+    startup = audience.get("startup", 0.0) >= 0.5
     return FirmEntry(
         firm_id=firm_id, name=name,
         klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None,
-                        place.name if place else None),
+                        place.name if place else None, startup),
         nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
         declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
-        purposes=purposes, startup=audience.get("startup", 0.0) >= 0.5, features=text_features(analysis),
+        purposes=purposes, startup=startup, features=text_features(analysis),
     )
 
 
@@ -115,6 +116,9 @@ def subject_confidences(labels: Sequence[DomainLabel], scored: dict[str, tuple[f
     return out
 
 
+STARTUP_CALL = 0.6  # start-up wording this strong (in the title, or repeated) limits a call to start-ups
+
+
 def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallProfile:
     """A call ready for matching: its domains and S4 areas classified from title and text; the
     domain confidences count only the evidence naming the call's subject (see subject_confidences)."""
@@ -122,6 +126,8 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
     labels = classify_text(title, text, analysis=analysis)
     s4 = classify_secondary(title, text, "s4_areas", analysis)
     wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
+    if wording.get("startup", 0.0) >= STARTUP_CALL:
+        terms = replace(terms, startups_only=True)
     return CallProfile(call_id, title or "", text or "", terms,
                        domains=subject_confidences(labels, score_concepts(title, text, "domains", analysis)),
                        s4={label.domain: label.score for label in s4}, labels=labels,
@@ -150,6 +156,7 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
                for c in calls]
     blocked = np.array([call_status(c.terms, today) == "withdrawn"
                         or (call_status(c.terms, today) == "closed" and not include_closed) for c in calls])
+    startups_only = np.array([c.terms.startups_only for c in calls], bool)
     table = np.empty((len(classes), len(calls)), np.int8)
     for klass, row in classes.items():
         type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
@@ -159,6 +166,9 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
                              for c in calls], bool)
         no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
         unknown = (call_types == 0) | (~type_ok & other)
+        if not klass.startup:
+            no |= startups_only & (klass.size_class in GROWN_SIZES)
+            unknown |= startups_only
         table[row] = np.where(no, -1, np.where(unknown, 0, 1))
     return table, index, list(classes)
 

@@ -67,13 +67,14 @@ def test_vectorised_table_agrees_with_assess():
                                                            "public_institute"]),
                                                rng.choice(["micro", "small", "medium", "large"]),
                                                rng.choice(["west", "east", None]),
-                                               rng.choice(["Kranj", "Bled", "Tržič", None])), [], "", [], [], [])
+                                               rng.choice(["Kranj", "Bled", "Tržič", None]),
+                                               rng.random() < 0.3), [], "", [], [], [])
              for i in range(40)]
     calls = [CallProfile(f"c{i}", "", "", CallTerms(
         tuple(rng.sample(types, rng.randint(0, 3))), tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
         (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
         rng.random() < 0.2, rng.random() < 0.05,
-        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])))) for i in range(120)]
+        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])), rng.random() < 0.2)) for i in range(120)]
     for include_closed in (False, True):
         table, index, _ = eligibility_table(firms, calls, TODAY, include_closed)
         for firm, row in zip(firms, index):
@@ -98,3 +99,11 @@ def test_local_call_admits_only_firms_seated_there():
     assert assess(there, local, TODAY).eligible is True
     verdict = assess(elsewhere, local, TODAY)
     assert verdict.eligible is False and any("le območju občine Bled" in r for r in verdict.reasons)
+
+
+def test_start_up_calls():
+    call = CallTerms(("sme",), (), LATER, startups_only=True)
+    assert assess(FirmClass("enterprise", "micro", "west", startup=True), call, TODAY).eligible is True
+    assert assess(FirmClass("enterprise", "micro", "west"), call, TODAY).eligible is None
+    grown = assess(FirmClass("enterprise", "medium", "west"), call, TODAY)
+    assert grown.eligible is False and "zagonskim podjetjem" in " ".join(grown.reasons)

@@ -68,3 +68,14 @@ def test_trade_mismatch_lowers_only_enterprises_outside_the_trade(monkeypatch):
     without = scores()
     assert with_rule["S1"] < without["S1"]
     assert with_rule["S3"] == without["S3"] and with_rule["S4"] == without["S4"]
+
+
+def test_start_up_wording_limits_a_call_and_a_profile_declares_it():
+    call = call_profile("p", "Javni razpis za spodbude za zagon inovativnih podjetij",
+                        "Zagonska podjetja lahko pridobijo sredstva za zagon podjetja.", call_terms(SME_CALL))
+    topic = call_profile("t", "Javni razpis za posodobitev proizvodnje", "Za mala in srednja podjetja.",
+                         call_terms(SME_CALL))
+    young = firm_entry("Y", "Mlado d.o.o.", "d.o.o.", "micro", "Kranj", ["62.010"],
+                       "Zagonsko podjetje, ki razvija aplikacijo.", ["zagonski kapital"])
+    assert call.terms.startups_only and not topic.terms.startups_only
+    assert young.klass.startup and not _toolmaker().klass.startup
