@@ -73,6 +73,7 @@ class CallTerms:
     withdrawn: bool = False
     municipalities: tuple[str, ...] = ()  # a local call (a municipality's own): only applicants seated there
     startups_only: bool = False  # the call is for start-ups (young firms), by its wording
+    unresolved_area: str | None = None  # limited to an area whose municipalities we do not know
 
 
 @dataclass
@@ -101,6 +102,18 @@ def _municipality_at(words: str) -> str | None:
         if found:
             return found.name
     return None
+
+
+# Areas a call may be limited to whose municipalities are not in our reference data.
+_UNRESOLVED = {"problem_areas": re.compile(r"problemsk\w*\s+(?:in\s+\w+\s+problemsk\w*\s+)?območj", re.I),
+               "las": re.compile(r"\bLAS\b|lokaln\w+\s+akcijsk\w+\s+skupin", re.I)}
+_AREA_NAMES = {"sl": {"problem_areas": "problemska območja", "las": "območje lokalne akcijske skupine (LAS)"},
+               "en": {"problem_areas": "problem areas", "las": "the area of a local action group (LAG)"}}
+
+
+def unresolved_area(text: str) -> str | None:
+    """Which area of unknown extent a call is limited to ("problemska območja", a LAS), if any."""
+    return next((name for name, pattern in _UNRESOLVED.items() if pattern.search(text or "")), None)
 
 
 def local_area(text: str) -> tuple[str, ...]:
@@ -212,6 +225,12 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
             verdicts.append(None)
             reasons.append("razpis je namenjen zagonskim podjetjem; preverite, ali izpolnjujete pogoje" if sl
                            else "the call is for start-ups; check whether you qualify")
+
+    if call.unresolved_area:
+        verdicts.append(None)
+        reasons.append(f"razpis je omejen na {_AREA_NAMES['sl'][call.unresolved_area]}; preverite, ali vaša občina sodi tja"
+                       if sl else f"the call is limited to {_AREA_NAMES['en'][call.unresolved_area]}; check whether "
+                       "your municipality is among them")
 
     if call.municipalities:
         places = ", ".join(call.municipalities)

@@ -22,7 +22,9 @@ from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.classify import (
     MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, selected_codes,
 )
-from matching.eligibility import GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area
+from matching.eligibility import (
+    GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area, unresolved_area,
+)
 from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
@@ -95,6 +97,7 @@ def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
         until_funds_spent=bool(fields.get("until_funds_spent")),
         withdrawn=bool(fields.get("withdrawn")),
         municipalities=local,
+        unresolved_area=None if local else unresolved_area(text),
     )
 
 
@@ -157,6 +160,7 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
     blocked = np.array([call_status(c.terms, today) == "withdrawn"
                         or (call_status(c.terms, today) == "closed" and not include_closed) for c in calls])
     startups_only = np.array([c.terms.startups_only for c in calls], bool)
+    unresolved = np.array([c.terms.unresolved_area is not None for c in calls], bool)
     table = np.empty((len(classes), len(calls)), np.int8)
     for klass, row in classes.items():
         type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
@@ -165,7 +169,7 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
         local_ok = np.array([not c.terms.municipalities or klass.municipality in c.terms.municipalities
                              for c in calls], bool)
         no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
-        unknown = (call_types == 0) | (~type_ok & other)
+        unknown = (call_types == 0) | (~type_ok & other) | unresolved
         if not klass.startup:
             no |= startups_only & (klass.size_class in GROWN_SIZES)
             unknown |= startups_only

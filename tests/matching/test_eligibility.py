@@ -74,7 +74,8 @@ def test_vectorised_table_agrees_with_assess():
         tuple(rng.sample(types, rng.randint(0, 3))), tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
         (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
         rng.random() < 0.2, rng.random() < 0.05,
-        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])), rng.random() < 0.2)) for i in range(120)]
+        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])), rng.random() < 0.2,
+        rng.choice([None, None, "las"]))) for i in range(120)]
     for include_closed in (False, True):
         table, index, _ = eligibility_table(firms, calls, TODAY, include_closed)
         for firm, row in zip(firms, index):
@@ -107,3 +108,13 @@ def test_start_up_calls():
     assert assess(FirmClass("enterprise", "micro", "west"), call, TODAY).eligible is None
     grown = assess(FirmClass("enterprise", "medium", "west"), call, TODAY)
     assert grown.eligible is False and "zagonskim podjetjem" in " ".join(grown.reasons)
+
+
+def test_areas_of_unknown_extent_leave_eligibility_unsure():
+    from matching.eligibility import unresolved_area
+
+    assert unresolved_area("razvojna posojila na problemskih in obmejnih problemskih območjih") == "problem_areas"
+    assert unresolved_area("Javni poziv LAS Zgornja dolina za izbor operacij") == "las"
+    assert unresolved_area("Javni razpis za mala podjetja") is None
+    verdict = assess(SME_WEST, CallTerms(("sme",), (), LATER, unresolved_area="problem_areas"), TODAY)
+    assert verdict.eligible is None and any("problemska območja" in r for r in verdict.reasons)
