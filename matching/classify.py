@@ -22,7 +22,8 @@ LEAD_CHARS = 400  # without a title, the opening of a notice stands in for it
 REPEAT_BONUS, MAX_REPEATS = 0.3, 3
 MIN_SCORE = 1.5  # e.g. one strong term in the title, or two in the body
 MIN_SHARE = 0.3  # of the best domain's score, so a passing mention does not become a label
-PROFILE_MIN_SCORE = 1.0  # a firm profile is a few lines: one strong term there is already a statement
+PROFILE_MIN_SCORE = 1.5  # one strong term among a firm's interests, or two in its description: a single
+# mention in a description is often of its customers ("šole in bolnišnice"), not of its own field
 
 
 @dataclass

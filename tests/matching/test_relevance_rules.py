@@ -79,3 +79,12 @@ def test_start_up_wording_limits_a_call_and_a_profile_declares_it():
                        "Zagonsko podjetje, ki razvija aplikacijo.", ["zagonski kapital"])
     assert call.terms.startups_only and not topic.terms.startups_only
     assert young.klass.startup and not _toolmaker().klass.startup
+
+
+def test_a_customer_mentioned_once_is_not_the_firms_field():
+    seller = firm_entry("H1", "Gasilnik d.o.o.", "d.o.o.", "small", "Tržič", ["28.290"],
+                        "Proizvajamo gasilnike za industrijske objekte, šole in bolnišnice.", ["razvoj novih izdelkov"])
+    clinic = firm_entry("H2", "Zdravko d.o.o.", "d.o.o.", "small", "Kranj", ["86.210"],
+                        "Zasebna ambulanta.", ["telemedicina"])
+    assert "health" not in seller.declared_domains
+    assert "health" in clinic.declared_domains
