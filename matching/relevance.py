@@ -51,7 +51,7 @@ W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no 
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
-UNKNOWN_AUDIENCE = 0.5  # audience of a call that names none
+UNKNOWN_AUDIENCE = 0.3  # a call silent on its applicants: well below a call that speaks to the firm (eligibility first)
 EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
