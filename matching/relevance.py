@@ -323,7 +323,8 @@ def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
     A row's k-th largest value among a strided sample of its columns is a lower bound of its
     k-th largest value overall, so only entries at or above it can be in the top k: one cheap
-    comparison pass leaves a few candidates per row, and only those are sorted."""
+    comparison pass leaves a few candidates per row, and only those are sorted (in a padded
+    rows x candidates matrix, so no sort of all candidates together)."""
     rows, n = block.shape
     k = min(k, n)
     stride = max(1, n // (100 * k))
@@ -336,14 +337,16 @@ def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         counts = np.bincount(hit_rows, minlength=rows)
         if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
             part = np.argpartition(block, n - k, axis=1)[:, n - k:]
-        else:
-            values = block[hit_rows, hit_cols]
-            order = np.lexsort((-values, hit_rows))
-            hit_rows, hit_cols = hit_rows[order], hit_cols[order]
+        else:  # candidates laid out row by row (nonzero keeps row order), padded, then partitioned
             first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            rank = np.arange(len(hit_rows)) - np.repeat(first, counts)
-            keep = rank < k
-            part = hit_cols[keep].reshape(rows, k)
+            slot = np.arange(len(hit_rows)) - np.repeat(first, counts)
+            width = int(counts.max())
+            values = np.full((rows, width), -np.inf, np.float32)
+            columns = np.zeros((rows, width), np.int64)
+            values[hit_rows, slot] = block[hit_rows, hit_cols]
+            columns[hit_rows, slot] = hit_cols
+            best = np.argsort(-values, axis=1, kind="stable")[:, :k]  # ties: the earlier column, as before
+            part = np.take_along_axis(columns, best, 1)
     values = np.take_along_axis(block, part, 1)
     order = np.argsort(-values, axis=1, kind="stable")
     return np.take_along_axis(part, order, 1), np.take_along_axis(values, order, 1)
@@ -382,12 +385,15 @@ class Matcher:
         """(first firm index, scores 0-100 of a block of firms x all calls)."""
         n_calls = max(1, len(self.calls))
         step = max(1, CHUNK_PAIRS // n_calls)
+        factors = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start:start + step] @ self.call_matrix
             if self.text.exact:
                 block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
             np.clip(block, 0.0, 1.0, out=block)
-            block *= self.factor[self.class_index[start:start + step]]
+            rows = factors[:len(block)]
+            np.take(self.factor, self.class_index[start:start + step], axis=0, out=rows)
+            block *= rows
             yield start, block
 
     def top(self, k: int | None) -> Iterator[Ranked]:
