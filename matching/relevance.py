@@ -254,32 +254,38 @@ def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
-    """firm_vectors of many firms as four matrices, filled entry by entry (no per-firm arrays)."""
+    """firm_vectors of many firms as matrices. Per firm only lists of indices are gathered; the
+    SKD-code parts are a sparse (firms x distinct code prefixes) share matrix times the prefix table."""
     n = len(firms)
-    dom = np.zeros((n, len(DOMAIN_CODES)), np.float32)
-    nace = np.zeros((n, len(DOMAIN_CODES) + len(_s4_codes())), np.float32)
-    audience = np.zeros((n, len(AUDIENCE_CODES)), np.float32)
-    purpose = np.zeros((n, len(_to_codes())), np.float32)
     d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}
     a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
     t_index = {t: i for i, t in enumerate(_to_codes())}
-    for row, firm in enumerate(firms):
-        for d in firm.domains:
-            dom[row, d_index[d]] = NACE_ONLY_WEIGHT
-        for d in firm.declared_domains:
-            dom[row, d_index[d]] = 1.0
-        for code in firm.nace_codes:
-            nace[row] += _code_vector(code[:5])
-        if firm.nace_codes:
-            nace[row] /= len(firm.nace_codes)
-        for kind in firm.klass.counts_as:
-            audience[row, a_index[_AUDIENCE_OF.get(kind, kind)]] = 1.0
-        if firm.startup:
-            audience[row, a_index["startup"]] = 1.0
-        for t, value in firm.purposes.items():
-            purpose[row, t_index[t]] = value
+
+    def fill(width: int, cells: list[tuple[int, int, float]]) -> np.ndarray:
+        out = np.zeros((n, width), np.float32)
+        if cells:
+            rows, cols, values = zip(*cells)
+            out[list(rows), list(cols)] = values
+        return out
+
+    dom = np.maximum(  # a declared domain counts fully, one from SKD codes only less
+        fill(len(DOMAIN_CODES), [(r, d_index[d], NACE_ONLY_WEIGHT) for r, f in enumerate(firms) for d in f.domains]),
+        fill(len(DOMAIN_CODES), [(r, d_index[d], 1.0) for r, f in enumerate(firms) for d in f.declared_domains]))
+    audience = fill(len(AUDIENCE_CODES),
+                    [(r, a_index[_AUDIENCE_OF.get(k, k)], 1.0) for r, f in enumerate(firms) for k in f.klass.counts_as]
+                    + [(r, a_index["startup"], 1.0) for r, f in enumerate(firms) if f.startup])
+    purpose = fill(len(_to_codes()), [(r, t_index[t], v) for r, f in enumerate(firms) for t, v in f.purposes.items()])
     purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
-    trade = np.array([_trade_vector(f.nace_codes) for f in firms], np.float32).reshape(n, -1)
+
+    prefixes: dict[str, int] = {}
+    cells = [(r, prefixes.setdefault(code[:5], len(prefixes)), 1.0 / len(f.nace_codes))
+             for r, f in enumerate(firms) for code in f.nace_codes]
+    rows, cols, shares = zip(*cells) if cells else ((), (), ())
+    share = sparse.csr_matrix((np.array(shares, np.float32), (rows, cols)), shape=(n, max(1, len(prefixes))))
+    share.sum_duplicates()  # a firm with two codes of one prefix: their shares add, as in the loop
+    table = list(prefixes) or ["00"]
+    nace = np.asarray(share @ np.array([_code_vector(p) for p in table], np.float32), np.float32)
+    trade = np.asarray(share @ np.array([_code_trades(p) for p in table], np.float32), np.float32).reshape(n, -1)
     enterprise = np.array([_is_enterprise(f) for f in firms], np.float32)[:, None]
     return dom, nace, audience, purpose, trade, np.hstack([enterprise, enterprise * trade])
 
