@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import math
 from itertools import chain
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -254,39 +255,45 @@ def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
-    """firm_vectors of many firms as matrices. Per firm only lists of indices are gathered; the
-    SKD-code parts are a sparse (firms x distinct code prefixes) share matrix times the prefix table."""
+    """firm_vectors of many firms as matrices, built from flat index arrays (one pass over the
+    firms per part, no per-firm arrays); the SKD-code parts are a sparse (firms x distinct code
+    prefixes) share matrix times the table of those prefixes."""
     n = len(firms)
-    d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}
-    a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
-    t_index = {t: i for i, t in enumerate(_to_codes())}
 
-    def fill(width: int, cells: list[tuple[int, int, float]]) -> np.ndarray:
+    def flat(items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int]) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.fromiter((len(items(f)) for f in firms), np.int64, n)
+        columns = np.fromiter((code(x) for f in firms for x in items(f)), np.int64, int(counts.sum()))
+        return np.repeat(np.arange(n), counts), columns
+
+    def fill(width: int, items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int],
+             value: float = 1.0) -> np.ndarray:
         out = np.zeros((n, width), np.float32)
-        if cells:
-            rows, cols, values = zip(*cells)
-            out[list(rows), list(cols)] = values
+        rows, columns = flat(items, code)
+        out[rows, columns] = value
         return out
 
-    dom = np.maximum(  # a declared domain counts fully, one from SKD codes only less
-        fill(len(DOMAIN_CODES), [(r, d_index[d], NACE_ONLY_WEIGHT) for r, f in enumerate(firms) for d in f.domains]),
-        fill(len(DOMAIN_CODES), [(r, d_index[d], 1.0) for r, f in enumerate(firms) for d in f.declared_domains]))
-    audience = fill(len(AUDIENCE_CODES),
-                    [(r, a_index[_AUDIENCE_OF.get(k, k)], 1.0) for r, f in enumerate(firms) for k in f.klass.counts_as]
-                    + [(r, a_index["startup"], 1.0) for r, f in enumerate(firms) if f.startup])
-    purpose = fill(len(_to_codes()), [(r, t_index[t], v) for r, f in enumerate(firms) for t, v in f.purposes.items()])
+    d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}.__getitem__
+    a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
+    t_index = {t: i for i, t in enumerate(_to_codes())}.__getitem__
+    dom = np.maximum(fill(len(DOMAIN_CODES), lambda f: f.domains, d_index, NACE_ONLY_WEIGHT),
+                     fill(len(DOMAIN_CODES), lambda f: f.declared_domains, d_index))  # declared counts fully
+    audience = fill(len(AUDIENCE_CODES), lambda f: f.klass.counts_as, lambda k: a_index[_AUDIENCE_OF.get(k, k)])
+    audience[:, a_index["startup"]] = np.fromiter((f.startup for f in firms), bool, n)
+    purpose = np.zeros((n, len(_to_codes())), np.float32)
+    rows, columns = flat(lambda f: list(f.purposes), t_index)
+    purpose[rows, columns] = np.fromiter((v for f in firms for v in f.purposes.values()), np.float32, len(rows))
     purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
 
     prefixes: dict[str, int] = {}
-    cells = [(r, prefixes.setdefault(code[:5], len(prefixes)), 1.0 / len(f.nace_codes))
-             for r, f in enumerate(firms) for code in f.nace_codes]
-    rows, cols, shares = zip(*cells) if cells else ((), (), ())
-    share = sparse.csr_matrix((np.array(shares, np.float32), (rows, cols)), shape=(n, max(1, len(prefixes))))
-    share.sum_duplicates()  # a firm with two codes of one prefix: their shares add, as in the loop
+    rows, columns = flat(lambda f: f.nace_codes, lambda c: prefixes.setdefault(c[:5], len(prefixes)))
+    counts = np.bincount(rows, minlength=n)
+    share = sparse.csr_matrix((1.0 / counts[rows].astype(np.float32), (rows, columns)),
+                              shape=(n, max(1, len(prefixes))), dtype=np.float32)
+    share.sum_duplicates()  # a firm with two codes of one prefix: their shares add, as per code
     table = list(prefixes) or ["00"]
     nace = np.asarray(share @ np.array([_code_vector(p) for p in table], np.float32), np.float32)
     trade = np.asarray(share @ np.array([_code_trades(p) for p in table], np.float32), np.float32).reshape(n, -1)
-    enterprise = np.array([_is_enterprise(f) for f in firms], np.float32)[:, None]
+    enterprise = audience[:, [a_index["enterprise"]]]
     return dom, nace, audience, purpose, trade, np.hstack([enterprise, enterprise * trade])
 
 
