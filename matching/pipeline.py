@@ -25,7 +25,7 @@ from matching.classify import (
 from matching.eligibility import (
     GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area, unresolved_area,
 )
-from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
+from matching.firms import LEGAL_FORMS, FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
 from matching.taxonomy import REFERENCE_DIR, adoption_terms, find_municipality
@@ -50,15 +50,12 @@ class MatchRow:
 
 def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, municipality: str,
                nace_codes: list[str], description: str, interests: list[str]) -> FirmEntry:
-    from matching.firms import LEGAL_FORMS
-
     place = find_municipality(municipality)
     title = "; ".join(interests or [])
     analysis = analyse(title, description or "")
     declared = selected_codes(score_concepts(title, description, "domains", analysis), PROFILE_MIN_SCORE)
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
-    audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
-    startup = audience.get("startup", 0.0) >= 0.5
+    startup = _confidences(score_concepts(title, description, "applicant_audience", analysis)).get("startup", 0.0) >= 0.5
     return FirmEntry(
         firm_id=firm_id, name=name,
         klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None,
