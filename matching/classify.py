@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matching.normalise import LANGS, detect_language, keys, notice_body
+from matching.normalise import TOKEN, LANGS, detect_language, keys, language_of, notice_body, token_keys
 from matching.taxonomy import STRONG, Concept, Term, domains, neutral_phrases, secondary
 
 TITLE_WEIGHT = 2.0
@@ -80,6 +80,12 @@ class Analysis:
 
 def analyse(title: str, text: str) -> Analysis:
     body = notice_body(text or "")
+    if (title or "").strip() and len(title) + len(body) < 2000:  # a short text (a firm profile): tokenise once
+        low_title, low_body = title.lower(), body.lower()
+        found_title, found_body = TOKEN.findall(low_title), TOKEN.findall(low_body)
+        lang = language_of(found_title + found_body, low_title + low_body)
+        return Analysis([("title", _blank_neutral(token_keys(found_title, lang)), TITLE_WEIGHT),
+                         ("text", _blank_neutral(token_keys(found_body, lang)), 1.0)], lang)
     lang = detect_language(f"{title}\n{body[:2000]}")
     if (title or "").strip():
         parts = [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
@@ -208,6 +214,11 @@ def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: f
     labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
               for code, (s, terms, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best]
     return sorted(labels, key=lambda label: -label.score)
+
+
+def select_labels(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float = MIN_SCORE) -> list[DomainLabel]:
+    """The domain labels of concept scores already computed (as classify_text)."""
+    return _select(scored, min_score)
 
 
 def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE,

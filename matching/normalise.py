@@ -10,6 +10,7 @@ meaning). A hyphenated compound keeps its prefix and lemmatises its head ("e-sto
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import simplemma
@@ -66,9 +67,19 @@ def detect_language(text: str) -> str:
     Routing needs only these two languages, and this is a hundred times faster than a
     general detector, which matters for registries of 100,000s of firms."""
     sample = text[:3000].lower()
-    words = set(TOKEN.findall(sample))
-    sl = len(words & _SL_MARKERS) + 2 * sum(sample.count(ch) for ch in "čšž")
+    return language_of(TOKEN.findall(sample), sample)
+
+
+def language_of(words: Iterable[str], lowered: str) -> str:
+    """detect_language on tokens already found in a lower-cased text (no second tokenising)."""
+    words = set(words)
+    sl = len(words & _SL_MARKERS) + 2 * sum(lowered.count(ch) for ch in "čšž")
     return "en" if len(words & _EN_MARKERS) > sl else "sl"
+
+
+def token_keys(found: Iterable[str], lang: str) -> list[str]:
+    """Keys of tokens already found (stopwords kept)."""
+    return list(map(_KEYS[lang].__getitem__, found))
 
 
 def tokens(text: str) -> list[str]:

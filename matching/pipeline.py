@@ -20,7 +20,7 @@ import numpy as np
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from matching.classify import (
-    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, selected_codes,
+    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, select_labels, selected_codes,
 )
 from matching.eligibility import (
     GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area, unresolved_area,
@@ -123,13 +123,14 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
     """A call ready for matching: its domains and S4 areas classified from title and text; the
     domain confidences count only the evidence naming the call's subject (see subject_confidences)."""
     analysis = analyse(title, text)
-    labels = classify_text(title, text, analysis=analysis)
+    scored = score_concepts(title, text, "domains", analysis)
+    labels = select_labels(scored)
     s4 = classify_secondary(title, text, "s4_areas", analysis)
     wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
     if wording.get("startup", 0.0) >= STARTUP_CALL:
         terms = replace(terms, startups_only=True)
     return CallProfile(call_id, title or "", text or "", terms,
-                       domains=subject_confidences(labels, score_concepts(title, text, "domains", analysis)),
+                       domains=subject_confidences(labels, scored),
                        s4={label.domain: label.score for label in s4}, labels=labels,
                        audience=call_audience(terms.applicant_types, wording),
                        purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
