@@ -84,10 +84,10 @@ class Eligibility:
 
 
 # Where a notice says it is a municipality's own call: "na območju (Mestne) občine X", "v občini X",
-# "iz Občine X", "Občina X objavlja / obvešča / razpisuje", "sredstva dodeljuje Občina X". Names after
+# "Občina X objavlja / obvešča / razpisuje", "sredstva dodeljuje Občina X". Names after
 # "občina" stay in the nominative; up to four words are tried, longest first, against the register.
 _PLACE = r"([A-ZČŠŽ][\w-]*(?:[ -](?!(?:in|ter|[Oo]bčin\w*|[Mm]estn\w*)\b)[\w-]+){0,3})"
-_LOCAL = re.compile(r"(?:na območju|\bv|\biz)\s+(?:[Mm]estne |[Mm]estni )?[Oo]bčin[ei]\s+" + _PLACE
+_LOCAL = re.compile(r"(?:[Nn]a območju|\b[Vv])\s+(?:[Mm]estne |[Mm]estni )?[Oo]bčin[ei]\s+" + _PLACE
                     + r"|(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE + r",?\s+(?:objavlja|obvešča|razpisuje|dodeljuje|vabi)\b"
                     + r"|dodeljuje\s+(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE)
 _MORE = re.compile(r"\s*(?:,|\bin\b|\bter\b)\s*(?:[Mm]estne |[Mm]estna )?[Oo]bčin[ae]\s+" + _PLACE)
