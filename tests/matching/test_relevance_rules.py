@@ -88,3 +88,8 @@ def test_a_customer_mentioned_once_is_not_the_firms_field():
                         "Zasebna ambulanta.", ["telemedicina"])
     assert "health" not in seller.declared_domains
     assert "health" in clinic.declared_domains
+
+
+def test_a_municipal_publisher_makes_a_call_local():
+    assert call_terms({"publisher": "Občina Bled"}, "Razpis za društva.").municipalities == ("Bled",)
+    assert call_terms({"publisher": "Ministrstvo za javno upravo"}, "Razpis za občine.").municipalities == ()
