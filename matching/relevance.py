@@ -144,15 +144,26 @@ class _FeatureCache(dict):
 _KEY_FEATURES = _FeatureCache()
 
 
+class _ConceptFeatures(dict):
+    """taxonomy concept code -> id of its feature "@code"."""
+
+    def __missing__(self, code: str) -> int:
+        value = self[code] = _FEATURE_IDS.setdefault("@" + code, len(_FEATURE_IDS))
+        return value
+
+
+_CONCEPT_FEATURES = _ConceptFeatures()
+
+
 def text_features(analysis: Analysis) -> np.ndarray:
     """Feature ids for text similarity: normalised keys, their 5-letter prefixes, and one token per
     taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording. The
     title zone (a call's title, a firm's interests) counts twice."""
-    ids = _FEATURE_IDS
     out: list[int] = []
     for index, (_, seq, weight) in enumerate(analysis.zones):
         zone = list(chain.from_iterable(map(_KEY_FEATURES.__getitem__, seq)))
-        zone += [ids.setdefault("@" + code, len(ids)) for kind in CONCEPT_KINDS for code, _ in analysis.hits(index, kind)]
+        for kind in CONCEPT_KINDS:
+            zone += map(_CONCEPT_FEATURES.__getitem__, [code for code, _ in analysis.hits(index, kind)])
         out += zone * 2 if weight > 1 else zone
     return np.array(out, np.int64)
 
