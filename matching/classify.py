@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matching.normalise import detect_language, keys, notice_body
+from matching.normalise import TOKEN, LANGS, detect_language, keys, language_of, notice_body, token_keys
 from matching.taxonomy import STRONG, Concept, Term, domains, neutral_phrases, secondary
 
 TITLE_WEIGHT = 2.0
@@ -22,7 +22,8 @@ LEAD_CHARS = 400  # without a title, the opening of a notice stands in for it
 REPEAT_BONUS, MAX_REPEATS = 0.3, 3
 MIN_SCORE = 1.5  # e.g. one strong term in the title, or two in the body
 MIN_SHARE = 0.3  # of the best domain's score, so a passing mention does not become a label
-PROFILE_MIN_SCORE = 1.0  # a firm profile is a few lines: one strong term there is already a statement
+PROFILE_MIN_SCORE = 1.5  # one strong term among a firm's interests, or two in its description: a single
+# mention in a description is often of its customers ("šole in bolnišnice"), not of its own field
 
 
 @dataclass
@@ -79,6 +80,12 @@ class Analysis:
 
 def analyse(title: str, text: str) -> Analysis:
     body = notice_body(text or "")
+    if (title or "").strip() and len(title) + len(body) < 2000:  # a short text (a firm profile): tokenise once
+        low_title, low_body = title.lower(), body.lower()
+        found_title, found_body = TOKEN.findall(low_title), TOKEN.findall(low_body)
+        lang = language_of(found_title + found_body, low_title + low_body)
+        return Analysis([("title", _blank_neutral(token_keys(found_title, lang)), TITLE_WEIGHT),
+                         ("text", _blank_neutral(token_keys(found_body, lang)), 1.0)], lang)
     lang = detect_language(f"{title}\n{body[:2000]}")
     if (title or "").strip():
         parts = [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
@@ -99,6 +106,8 @@ def _neutral_by_first() -> dict[str, list[tuple[str, ...]]]:
 def _blank_neutral(seq: list[str]) -> list[str]:
     """Replace the words of neutral names (e.g. "Sklad za podnebne spremembe") by a blank."""
     starts = _neutral_by_first()
+    if starts.keys().isdisjoint(seq):  # the usual case, decided in C
+        return seq
     out = seq
     for i, key in enumerate(seq):
         for phrase in starts.get(key, ()):
@@ -108,20 +117,60 @@ def _blank_neutral(seq: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=len(LANGS))
+def _lang_indexed(lang: str) -> dict[str, tuple[tuple, tuple, tuple]]:
+    """_all_indexed without the terms of the other language, per key: the phrases it starts by their
+    second key ({key: [(kind, concept, concept id, term), ...] longest first}), then its one-word
+    terms as (kind, concept id, (concept, term)) and grouped by kind as (kind, [(concept, term), ...])."""
+    ids: dict[tuple[str, str], int] = {}
+    out = {}
+    for key, entries in _all_indexed().items():
+        entries = [(kind, code, ids.setdefault((kind, code), len(ids)), term) for kind, code, term in entries
+                   if not term.lang or term.lang == lang]
+        phrases: dict[str, tuple] = {}
+        for e in entries:
+            if len(e[3].keys) > 1:
+                phrases[e[3].keys[1]] = (*phrases.get(e[3].keys[1], ()), e)
+        first: dict[int, tuple] = {}  # at one position a concept counts one term: the first, as in the scan
+        for kind, code, concept, term in entries:
+            if len(term.keys) == 1:
+                first.setdefault(concept, (kind, concept, (code, term)))
+        words = tuple(first.values())
+        by_kind: dict[str, list] = {}
+        for kind, _, hit in words:
+            by_kind.setdefault(kind, []).append(hit)
+        if phrases or words:
+            out[key] = (phrases, words, tuple(by_kind.items()))
+    return out
+
+
 def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
     """Every taxonomy term in a key sequence, for all parts in one pass: kind -> [(concept, term)].
-    Within a concept a longer phrase covers its parts; a term of the other language does not count."""
-    index = _all_indexed()
-    covered: dict[tuple[str, str], int] = defaultdict(int)
+    Within a concept a longer phrase covers its parts and one position counts one term; a term of the
+    other language does not count. (A one-word term covers nothing after itself, so only phrases
+    need the bookkeeping.)"""
+    index = _lang_indexed(lang)
+    covered: dict[int, int] = {}
+    reach = 0  # the furthest position any phrase found so far covers
     found: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-    for i, key in enumerate(seq):
-        for kind, code, term in index.get(key, ()):
+    present = index.keys() & set(seq)
+    last = len(seq) - 1
+    for i in [i for i, key in enumerate(seq) if key in present]:
+        phrases, words, by_kind = index[seq[i]]
+        for kind, code, concept, term in (phrases.get(seq[i + 1], ()) if phrases and i < last else ()):
             n = len(term.keys)
-            if i < covered[kind, code] or (term.lang and term.lang != lang) \
-                    or (n > 1 and tuple(seq[i:i + n]) != term.keys):
+            if i < covered.get(concept, 0) or tuple(seq[i:i + n]) != term.keys:
                 continue
             found[kind].append((code, term))
-            covered[kind, code] = i + n
+            covered[concept] = i + n
+            reach = max(reach, i + n)
+        if i < reach:
+            for kind, concept, hit in words:
+                if i >= covered.get(concept, 0):
+                    found[kind].append(hit)
+        else:
+            for kind, hits in by_kind:
+                found[kind].extend(hits)
     return found
 
 
@@ -150,6 +199,14 @@ def _evidence(terms: dict[str, list]) -> list[dict]:
             for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
 
 
+def selected_codes(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[str]:
+    """The concepts _select would label, without building their evidence (for firm profiles)."""
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored.values())
+    return sorted(code for code, (s, _, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best)
+
+
 def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[DomainLabel]:
     if not scored:
         return []
@@ -157,6 +214,11 @@ def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: f
     labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
               for code, (s, terms, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best]
     return sorted(labels, key=lambda label: -label.score)
+
+
+def select_labels(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float = MIN_SCORE) -> list[DomainLabel]:
+    """The domain labels of concept scores already computed (as classify_text)."""
+    return _select(scored, min_score)
 
 
 def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE,

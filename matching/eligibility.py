@@ -7,6 +7,7 @@ not say) and a sentence a firm understands, in Slovenian by default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
@@ -33,6 +34,7 @@ _WHO = {  # "ste ..." (you are ...)
 _REGION_IN = {"sl": {"west": "v Zahodni kohezijski regiji", "east": "v Vzhodni kohezijski regiji"},
               "en": {"west": "in the Western cohesion region", "east": "in the Eastern cohesion region"}}
 SOON_DAYS = 14
+GROWN_SIZES = ("medium", "large")  # never a start-up (young micro or small firms)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class FirmClass:
     applicant_type: str  # matching.firms.LEGAL_FORMS value
     size_class: str
     cohesion_region: str | None
+    municipality: str | None = None  # official name; only calls limited to some municipalities look at it
+    startup: bool = False  # describes itself as a start-up
 
     @property
     def counts_as(self) -> tuple[str, ...]:
@@ -67,6 +71,9 @@ class CallTerms:
     deadlines: tuple[dt.date, ...] = ()
     until_funds_spent: bool = False
     withdrawn: bool = False
+    municipalities: tuple[str, ...] = ()  # a local call (a municipality's own): only applicants seated there
+    startups_only: bool = False  # the call is for start-ups (young firms), by its wording
+    unresolved_area: str | None = None  # limited to an area whose municipalities we do not know
 
 
 @dataclass
@@ -74,6 +81,57 @@ class Eligibility:
     eligible: bool | None
     reasons: list[str] = field(default_factory=list)
     status: str = "open"
+
+
+# Where a notice says it is a municipality's own call: "na območju (Mestne) občine X", "v občini X",
+# "Občina X objavlja / obvešča / razpisuje", "sredstva dodeljuje Občina X". Names after
+# "občina" stay in the nominative; up to four words are tried, longest first, against the register.
+_PLACE = r"([A-ZČŠŽ][\w-]*(?:[ -](?!(?:in|ter|[Oo]bčin\w*|[Mm]estn\w*)\b)[\w-]+){0,3})"
+_LOCAL = re.compile(r"(?:[Nn]a območju|\b[Vv])\s+(?:[Mm]estne |[Mm]estni )?[Oo]bčin[ei]\s+" + _PLACE
+                    + r"|(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE + r",?\s+(?:objavlja|obvešča|razpisuje|dodeljuje|vabi)\b"
+                    + r"|dodeljuje\s+(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE)
+_MORE = re.compile(r"\s*(?:,|\bin\b|\bter\b)\s*(?:[Mm]estne |[Mm]estna )?[Oo]bčin[ae]\s+" + _PLACE)
+
+
+def _municipality_at(words: str) -> str | None:
+    from matching.taxonomy import find_municipality
+
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        found = find_municipality(" ".join(parts[:n]).rstrip(",."))
+        if found:
+            return found.name
+    return None
+
+
+# Areas a call may be limited to whose municipalities are not in our reference data.
+_UNRESOLVED = {"problem_areas": re.compile(r"problemsk\w*\s+(?:in\s+\w+\s+problemsk\w*\s+)?območj", re.I),
+               "las": re.compile(r"\bLAS\b|lokaln\w+\s+akcijsk\w+\s+skupin", re.I)}
+_AREA_NAMES = {"sl": {"problem_areas": "problemska območja", "las": "območje lokalne akcijske skupine (LAS)"},
+               "en": {"problem_areas": "problem areas", "las": "the area of a local action group (LAG)"}}
+
+
+def unresolved_area(text: str) -> str | None:
+    """Which area of unknown extent a call is limited to ("problemska območja", a LAS), if any."""
+    return next((name for name, pattern in _UNRESOLVED.items() if pattern.search(text or "")), None)
+
+
+def local_area(text: str) -> tuple[str, ...]:
+    """Municipalities a call is limited to, read from its wording (empty: no local limit).
+    An enumeration after the phrase ("na območju Mestne občine Celje, Občine Hrastnik in ...")
+    adds its municipalities too."""
+    found: list[str] = []
+    for match in _LOCAL.finditer(text or ""):
+        names = [next(g for g in match.groups() if g)]
+        end = match.end()
+        while (more := _MORE.match(text, end)) is not None:
+            names.append(more.group(1))
+            end = more.end()
+        for name in names:
+            place = _municipality_at(name)
+            if place and place not in found:
+                found.append(place)
+    return tuple(found)
 
 
 def call_status(call: CallTerms, today: dt.date) -> str:
@@ -158,6 +216,32 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
             reasons.append(f"razpis je omejen na: {allowed}" if sl else f"the call is limited to: {allowed}")
     elif reasons and verdicts and verdicts[-1] is True and region:
         reasons[-1] += f" {region}"  # "ste MSP v Zahodni kohezijski regiji"
+
+    if call.startups_only and not firm.startup:
+        if firm.size_class in GROWN_SIZES:
+            verdicts.append(False)
+            reasons.append("razpis je namenjen zagonskim podjetjem" if sl else "the call is for start-ups")
+        else:
+            verdicts.append(None)
+            reasons.append("razpis je namenjen zagonskim podjetjem; preverite, ali izpolnjujete pogoje" if sl
+                           else "the call is for start-ups; check whether you qualify")
+
+    if call.unresolved_area:
+        verdicts.append(None)
+        reasons.append(f"razpis je omejen na {_AREA_NAMES['sl'][call.unresolved_area]}; preverite, ali vaša občina sodi tja"
+                       if sl else f"the call is limited to {_AREA_NAMES['en'][call.unresolved_area]}; check whether "
+                       "your municipality is among them")
+
+    if call.municipalities:
+        places = ", ".join(call.municipalities)
+        if firm.municipality in call.municipalities:
+            verdicts.append(True)
+            reasons.append(f"razpis je namenjen območju občine {places}, kjer imate sedež" if sl
+                           else f"the call is for the municipality of {places}, where your seat is")
+        else:
+            verdicts.append(False)
+            reasons.append(f"razpis je namenjen le območju občine {places}" if sl
+                           else f"the call is only for the municipality of {places}")
 
     left = _time_left(call, today, lang) if status == "open" else None
     if left:

@@ -10,6 +10,7 @@ meaning). A hyphenated compound keeps its prefix and lemmatises its head ("e-sto
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import simplemma
@@ -66,9 +67,19 @@ def detect_language(text: str) -> str:
     Routing needs only these two languages, and this is a hundred times faster than a
     general detector, which matters for registries of 100,000s of firms."""
     sample = text[:3000].lower()
-    words = set(TOKEN.findall(sample))
-    sl = len(words & _SL_MARKERS) + 2 * sum(sample.count(ch) for ch in "čšž")
+    return language_of(TOKEN.findall(sample), sample)
+
+
+def language_of(words: Iterable[str], lowered: str) -> str:
+    """detect_language on tokens already found in a lower-cased text (no second tokenising)."""
+    words = set(words)
+    sl = len(words & _SL_MARKERS) + 2 * sum(lowered.count(ch) for ch in "čšž")
     return "en" if len(words & _EN_MARKERS) > sl else "sl"
+
+
+def token_keys(found: Iterable[str], lang: str) -> list[str]:
+    """Keys of tokens already found (stopwords kept)."""
+    return list(map(_KEYS[lang].__getitem__, found))
 
 
 def tokens(text: str) -> list[str]:
@@ -76,12 +87,29 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.lower())
 
 
+class _KeyCache(dict):
+    """token -> key of one language, filled on first sight: a registry repeats its vocabulary
+    heavily, so each distinct token is lemmatised once, and `map` over the cache runs in C."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, token: str) -> str:
+        key = self[token] = token_key(token, self.lang)
+        return key
+
+
+_KEYS = {lang: _KeyCache(lang) for lang in LANGS}
+
+
 def keys(text: str, lang: str | None = None, *, drop_stopwords: bool = True) -> list[str]:
     """Normalised keys of a text, in order."""
     lang = lang or detect_language(text)
+    found = tokens(text)
     if drop_stopwords:
-        return [token_key(t, lang) for t in tokens(text) if t not in STOPWORDS]
-    return [token_key(t, lang) for t in tokens(text)]
+        found = [t for t in found if t not in STOPWORDS]
+    return list(map(_KEYS[lang].__getitem__, found))
 
 
 def phrase_keys(phrase: str) -> tuple[tuple[str, ...], ...]:
@@ -96,9 +124,18 @@ _CITATION = re.compile(r"Uradni list RS, št\.|\(UL L|\bUL L\b|\bOJ L\b|Official
 _LEGAL_HEAD = re.compile(r"^\s*[–—-]?\s*(Zakon|Uredb|Pravilnik|Odlok|Sklep|Direktiv|Regulation|Directive)", re.I)
 
 
+_CITATION_MARKS = ("uradni list", "ul l", "oj l", "official journal")
+
+
+def _may_cite(text: str) -> bool:
+    """Whether _CITATION can match (substring tests first: most profiles cite nothing)."""
+    low = text.lower()
+    return any(mark in low for mark in _CITATION_MARKS) and _CITATION.search(text) is not None
+
+
 def notice_body(text: str) -> str:
     """The notice text without the lines that only cite legal bases or gazette headers."""
-    if "\n" not in text and not _LEGAL_HEAD.match(text) and not _CITATION.search(text):
+    if "\n" not in text and not _LEGAL_HEAD.match(text) and not _may_cite(text):
         return text  # one plain line (a firm profile, a summary): nothing to drop
     kept = []
     for line in text.splitlines():

@@ -10,20 +10,25 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
-from matching.classify import PROFILE_MIN_SCORE, analyse, classify_secondary, classify_text, score_concepts
-from matching.eligibility import CallTerms, FirmClass, assess, call_status
-from matching.firms import FirmProfile, nace_domains_of, read_firms_csv
+from matching.classify import (
+    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, select_labels, selected_codes,
+)
+from matching.eligibility import (
+    GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area, unresolved_area,
+)
+from matching.firms import LEGAL_FORMS, FirmProfile, nace_domains_of, read_firms_csv
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
-from matching.taxonomy import REFERENCE_DIR, find_municipality
+from matching.taxonomy import REFERENCE_DIR, adoption_terms, find_municipality
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
 
@@ -45,21 +50,19 @@ class MatchRow:
 
 def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, municipality: str,
                nace_codes: list[str], description: str, interests: list[str]) -> FirmEntry:
-    from matching.firms import LEGAL_FORMS
-
     place = find_municipality(municipality)
     title = "; ".join(interests or [])
     analysis = analyse(title, description or "")
-    declared = sorted(label.domain for label in
-                      classify_text(title, description, min_score=PROFILE_MIN_SCORE, analysis=analysis))
+    declared = selected_codes(score_concepts(title, description, "domains", analysis), PROFILE_MIN_SCORE)
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
-    audience = _confidences(score_concepts(title, description, "applicant_audience", analysis))
+    startup = _confidences(score_concepts(title, description, "applicant_audience", analysis)).get("startup", 0.0) >= 0.5
     return FirmEntry(
         firm_id=firm_id, name=name,
-        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None),
+        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None,
+                        place.name if place else None, startup),
         nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
         declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
-        purposes=purposes, startup=audience.get("startup", 0.0) >= 0.5, features=text_features(analysis),
+        purposes=purposes, startup=startup, features=text_features(analysis),
     )
 
 
@@ -79,24 +82,55 @@ def _dates(values: Iterable[Any] | None) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def call_terms(fields: dict[str, Any]) -> CallTerms:
+def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
+    """Eligibility terms from the extracted fields; a local limit from the wording of `text` or a
+    publisher that is a municipality."""
+    publisher = str(fields.get("publisher") or "")
+    local = local_area(text) or (local_area(f"{publisher} objavlja") if _MUNICIPAL.match(publisher) else ())
     return CallTerms(
         applicant_types=tuple(fields.get("applicant_types") or ()),
         cohesion_regions=tuple(fields.get("cohesion_regions") or ()),
         deadlines=_dates(fields.get("deadlines")),
         until_funds_spent=bool(fields.get("until_funds_spent")),
         withdrawn=bool(fields.get("withdrawn")),
+        municipalities=local,
+        unresolved_area=None if local else unresolved_area(text),
     )
 
 
+_MUNICIPAL = re.compile(r"\s*(?:Mestna )?[Oo]bčina\s+\S")
+
+
+def subject_confidences(labels: Sequence[DomainLabel], scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float]:
+    """Each label's confidence scaled by the share of its evidence that names the call's subject
+    rather than the applicant's own change (taxonomy `adoption`: "digitalizacija MSP" funds any
+    firm's digitalisation, it is no market for software firms)."""
+    adoption = adoption_terms()
+    out = {}
+    for label in labels:
+        _, seen, _ = scored[label.domain]
+        parts = {text: w * f * (1 + REPEAT_BONUS * min(c - 1, MAX_REPEATS)) for text, (w, f, c, _) in seen.items()}
+        total = sum(parts.values())
+        subject = total - sum(v for text, v in parts.items() if text in adoption)
+        out[label.domain] = label.score * (subject / total if total else 1.0)
+    return out
+
+
+STARTUP_CALL = 0.6  # start-up wording this strong (in the title, or repeated) limits a call to start-ups
+
+
 def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallProfile:
-    """A call ready for matching: its domains and S4 areas classified from title and text."""
+    """A call ready for matching: its domains and S4 areas classified from title and text; the
+    domain confidences count only the evidence naming the call's subject (see subject_confidences)."""
     analysis = analyse(title, text)
-    labels = classify_text(title, text, analysis=analysis)
+    scored = score_concepts(title, text, "domains", analysis)
+    labels = select_labels(scored)
     s4 = classify_secondary(title, text, "s4_areas", analysis)
     wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
+    if wording.get("startup", 0.0) >= STARTUP_CALL:
+        terms = replace(terms, startups_only=True)
     return CallProfile(call_id, title or "", text or "", terms,
-                       domains={label.domain: label.score for label in labels},
+                       domains=subject_confidences(labels, scored),
                        s4={label.domain: label.score for label in s4}, labels=labels,
                        audience=call_audience(terms.applicant_types, wording),
                        purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
@@ -109,8 +143,13 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
     """(classes x calls verdict codes -1/0/1, class index of each firm, the classes).
 
     The same rules as eligibility.assess, on bit masks: a class is compared with all calls at once."""
+    # Firms of one legal form, size and region share a row; the municipality splits them only where
+    # some call is limited to it (local calls are few), so the table stays small.
+    local = {m for c in calls for m in c.terms.municipalities}
     classes: dict[FirmClass, int] = {}
-    index = np.array([classes.setdefault(f.klass, len(classes)) for f in firms], np.int64)
+    index = np.array([classes.setdefault(f.klass if f.klass.municipality in local
+                                         else replace(f.klass, municipality=None), len(classes))
+                      for f in firms], np.int64)
     bit = {code: 1 << i for i, code in enumerate(APPLICANT_TYPES)}
     call_types = np.array([sum(bit[t] for t in set(c.terms.applicant_types)) for c in calls], np.int64)
     other = (call_types & bit["other"]) != 0
@@ -118,13 +157,20 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
                for c in calls]
     blocked = np.array([call_status(c.terms, today) == "withdrawn"
                         or (call_status(c.terms, today) == "closed" and not include_closed) for c in calls])
+    startups_only = np.array([c.terms.startups_only for c in calls], bool)
+    unresolved = np.array([c.terms.unresolved_area is not None for c in calls], bool)
     table = np.empty((len(classes), len(calls)), np.int8)
     for klass, row in classes.items():
         type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
         region_ok = np.array([not lim or klass.cohesion_region in c.terms.cohesion_regions
                               for lim, c in zip(limited, calls)], bool)
-        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok
-        unknown = (call_types == 0) | (~type_ok & other)
+        local_ok = np.array([not c.terms.municipalities or klass.municipality in c.terms.municipalities
+                             for c in calls], bool)
+        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
+        unknown = (call_types == 0) | (~type_ok & other) | unresolved
+        if not klass.startup:
+            no |= startups_only & (klass.size_class in GROWN_SIZES)
+            unknown |= startups_only
         table[row] = np.where(no, -1, np.where(unknown, 0, 1))
     return table, index, list(classes)
 
@@ -173,7 +219,7 @@ def calls_from_notices(path: Path) -> list[CallProfile]:
             continue
         extraction = extract_notice(row["text"], row.get("url"))
         fields = extraction.fields
-        calls.append(call_profile(row["id"], fields.get("title") or "", row["text"], call_terms(fields)))
+        calls.append(call_profile(row["id"], fields.get("title") or "", row["text"], call_terms(fields, row["text"])))
     if errors:
         raise InputError(errors)
     return calls
@@ -274,8 +320,8 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
         profiles = []
         for call in stored_calls:
             fields = {name: getattr(call, name) for name in
-                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn")}
-            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields))
+                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn", "publisher")}
+            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields, _call_text(call)))
             profiles.append(profile)
             labels = profile.labels
             new = {label.domain: label for label in labels}

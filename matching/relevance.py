@@ -1,14 +1,15 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = min(1, 0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.15 purpose + 0.15 trade
-                  + 0.3 text similarity)
+relevance = clip(0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.25 purpose + 0.15 trade
+                 - 0.15 trade mismatch + 0.3 text similarity, 0, 1)
 score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
             eligible: such a firm may still join as partner or supplier)
 
 Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
 against all calls by matrix products:
 - domain overlap: the firm's domains (declared 1.0, from SKD codes only 0.6) . the call's domain
-  confidences (scaled so that several domains cannot add up beyond one);
+  confidences (scaled so that several domains cannot add up beyond one; evidence that only says
+  the applicant changes its own operations, "digitalizacija MSP", does not count as the subject);
 - NACE fit: how many of the firm's SKD codes the taxonomy ties to each domain / S4 area (a share)
   . the call's domain / S4-area confidences;
 - audience: whether the call speaks to the firm's kind of organisation (the extracted eligible
@@ -18,6 +19,9 @@ against all calls by matrix products:
   jobs, training ...) . what the firm's interests ask for;
 - trade: the SKD divisions or classes the call's subject points to (taxonomy `nace_hints`:
   "toplotna črpalka" -> 28.25, 43.22) . the firm's SKD codes;
+- trade mismatch: the share of the trades the call pays for that lie outside an enterprise's own
+  SKD codes (a 5G network call is no market for a software house; public bodies and NGOs apply
+  as investors, so they are not penalised);
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
@@ -28,9 +32,11 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from itertools import chain
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -41,11 +47,12 @@ from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
 from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
 
-W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.15, 0.15, 0.3
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.25, 0.15, 0.3
+W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no market for a software firm
 TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
 NACE_ONLY_WEIGHT = 0.6  # a domain suggested only by SKD codes counts less than a declared one
 FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
-UNKNOWN_AUDIENCE = 0.5  # audience of a call that names none
+UNKNOWN_AUDIENCE = 0.3  # a call silent on its applicants: well below a call that speaks to the firm (eligibility first)
 EXACT_CALLS, TEXT_DIMS = 500, 128
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
 
@@ -119,20 +126,46 @@ CONCEPT_KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objective
 _FEATURE_IDS: dict[str, int] = {}  # process-wide feature vocabulary: text features become ints once
 
 
+class _FeatureCache(dict):
+    """key -> ids of its features (the key itself and its 5-letter prefix; none for a stopword or
+    a short key), filled on first sight: a registry repeats its vocabulary, so `map` over the cache
+    does the per-token work in C."""
+
+    def __missing__(self, key: str) -> tuple[int, ...]:
+        features = []
+        if len(key) > 2 and key not in STOPWORDS:
+            features.append(key)
+            if len(key) > PREFIX + 1 and "-" not in key:
+                features.append(key[:PREFIX] + "~")
+        value = self[key] = tuple(_FEATURE_IDS.setdefault(f, len(_FEATURE_IDS)) for f in features)
+        return value
+
+
+_KEY_FEATURES = _FeatureCache()
+
+
+class _ConceptFeatures(dict):
+    """taxonomy concept code -> id of its feature "@code"."""
+
+    def __missing__(self, code: str) -> int:
+        value = self[code] = _FEATURE_IDS.setdefault("@" + code, len(_FEATURE_IDS))
+        return value
+
+
+_CONCEPT_FEATURES = _ConceptFeatures()
+
+
 def text_features(analysis: Analysis) -> np.ndarray:
     """Feature ids for text similarity: normalised keys, their 5-letter prefixes, and one token per
     taxonomy concept a term names ("@S4.2.1"), which bridges Slovenian and English wording. The
     title zone (a call's title, a firm's interests) counts twice."""
-    ids = _FEATURE_IDS
-    out = []
+    out: list[int] = []
     for index, (_, seq, weight) in enumerate(analysis.zones):
-        words = [k for k in seq if len(k) > 2 and k not in STOPWORDS]
-        zone = words + [k[:PREFIX] + "~" for k in words if len(k) > PREFIX + 1 and "-" not in k]
+        zone = list(chain.from_iterable(map(_KEY_FEATURES.__getitem__, seq)))
         for kind in CONCEPT_KINDS:
-            zone += ["@" + code for code, _ in analysis.hits(index, kind)]
-        zone_ids = np.fromiter((ids.setdefault(f, len(ids)) for f in zone), np.int64, len(zone))
-        out += [zone_ids] * (2 if weight > 1 else 1)
-    return np.concatenate(out) if out else np.zeros(0, np.int64)
+            zone += map(_CONCEPT_FEATURES.__getitem__, [code for code, _ in analysis.hits(index, kind)])
+        out += zone * 2 if weight > 1 else zone
+    return np.array(out, np.int64)
 
 
 def tfidf(docs: Sequence[np.ndarray]) -> sparse.csr_matrix:
@@ -203,53 +236,80 @@ def purpose_vector(purposes: dict[str, float]) -> np.ndarray:
     return v / max(1.0, float(v.sum()))
 
 
+def mismatch_vector(is_enterprise: float, trade: np.ndarray) -> np.ndarray:
+    """Firm side of the trade mismatch: whether it is an enterprise, then its trade shares (if so)."""
+    return np.concatenate([[is_enterprise], is_enterprise * trade]).astype(np.float32)
+
+
+def _is_enterprise(firm: FirmEntry) -> float:
+    return 1.0 if "enterprise" in firm.klass.counts_as else 0.0
+
+
 def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
+    trade = _trade_vector(firm.nace_codes)
     return (domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes),
-            _trade_vector(firm.nace_codes))
+            trade, mismatch_vector(_is_enterprise(firm), trade))
 
 
 def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
-    """(domain, NACE, audience, purpose parts) of a call, matching firm_vectors."""
+    """The parts of a call, matching firm_vectors. The mismatch part is sum(p) - p . trade shares, with
+    p the call's trade confidences (at most one in all): how much of the trade the call pays for
+    lies outside an enterprise's own trades."""
     dom = np.array([call.domains.get(d, 0.0) for d in DOMAIN_CODES], np.float32)
     s4 = np.array([call.s4.get(a, 0.0) for a in _s4_codes()], np.float32)
     audience = np.array([call.audience.get(a, 0.0) for a in AUDIENCE_CODES], np.float32)
     purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
     trades = np.array([call.trades.get(h, 0.0) for h in _hint_codes()], np.float32)
-    return dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades
+    pays = trades / max(1.0, float(trades.sum()))
+    return (dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades,
+            np.concatenate([[pays.sum()], -pays]).astype(np.float32))
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
-    """firm_vectors of many firms as four matrices, filled entry by entry (no per-firm arrays)."""
+    """firm_vectors of many firms as matrices, built from flat index arrays (one pass over the
+    firms per part, no per-firm arrays); the SKD-code parts are a sparse (firms x distinct code
+    prefixes) share matrix times the table of those prefixes."""
     n = len(firms)
-    dom = np.zeros((n, len(DOMAIN_CODES)), np.float32)
-    nace = np.zeros((n, len(DOMAIN_CODES) + len(_s4_codes())), np.float32)
-    audience = np.zeros((n, len(AUDIENCE_CODES)), np.float32)
-    purpose = np.zeros((n, len(_to_codes())), np.float32)
-    d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}
+
+    def flat(items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int]) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.fromiter((len(items(f)) for f in firms), np.int64, n)
+        columns = np.fromiter((code(x) for f in firms for x in items(f)), np.int64, int(counts.sum()))
+        return np.repeat(np.arange(n), counts), columns
+
+    def fill(width: int, items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int],
+             value: float = 1.0) -> np.ndarray:
+        out = np.zeros((n, width), np.float32)
+        rows, columns = flat(items, code)
+        out[rows, columns] = value
+        return out
+
+    d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}.__getitem__
     a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
-    t_index = {t: i for i, t in enumerate(_to_codes())}
-    for row, firm in enumerate(firms):
-        for d in firm.domains:
-            dom[row, d_index[d]] = NACE_ONLY_WEIGHT
-        for d in firm.declared_domains:
-            dom[row, d_index[d]] = 1.0
-        for code in firm.nace_codes:
-            nace[row] += _code_vector(code[:5])
-        if firm.nace_codes:
-            nace[row] /= len(firm.nace_codes)
-        for kind in firm.klass.counts_as:
-            audience[row, a_index[_AUDIENCE_OF.get(kind, kind)]] = 1.0
-        if firm.startup:
-            audience[row, a_index["startup"]] = 1.0
-        for t, value in firm.purposes.items():
-            purpose[row, t_index[t]] = value
+    t_index = {t: i for i, t in enumerate(_to_codes())}.__getitem__
+    dom = np.maximum(fill(len(DOMAIN_CODES), lambda f: f.domains, d_index, NACE_ONLY_WEIGHT),
+                     fill(len(DOMAIN_CODES), lambda f: f.declared_domains, d_index))  # declared counts fully
+    audience = fill(len(AUDIENCE_CODES), lambda f: f.klass.counts_as, lambda k: a_index[_AUDIENCE_OF.get(k, k)])
+    audience[:, a_index["startup"]] = np.fromiter((f.startup for f in firms), bool, n)
+    purpose = np.zeros((n, len(_to_codes())), np.float32)
+    rows, columns = flat(lambda f: list(f.purposes), t_index)
+    purpose[rows, columns] = np.fromiter((v for f in firms for v in f.purposes.values()), np.float32, len(rows))
     purpose /= np.maximum(1.0, purpose.sum(axis=1, keepdims=True))
-    trade = np.array([_trade_vector(f.nace_codes) for f in firms], np.float32).reshape(n, -1)
-    return dom, nace, audience, purpose, trade
+
+    prefixes: dict[str, int] = {}
+    rows, columns = flat(lambda f: f.nace_codes, lambda c: prefixes.setdefault(c[:5], len(prefixes)))
+    counts = np.bincount(rows, minlength=n)
+    share = sparse.csr_matrix((1.0 / counts[rows].astype(np.float32), (rows, columns)),
+                              shape=(n, max(1, len(prefixes))), dtype=np.float32)
+    share.sum_duplicates()  # a firm with two codes of one prefix: their shares add, as per code
+    table = list(prefixes) or ["00"]
+    nace = np.asarray(share @ np.array([_code_vector(p) for p in table], np.float32), np.float32)
+    trade = np.asarray(share @ np.array([_code_trades(p) for p in table], np.float32), np.float32).reshape(n, -1)
+    enterprise = audience[:, [a_index["enterprise"]]]
+    return dom, nace, audience, purpose, trade, np.hstack([enterprise, enterprise * trade])
 
 
 PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE,
-                "trade": W_HINT}
+                "trade": W_HINT, "mismatch": -W_MISMATCH}
 
 
 class TextSpace:
@@ -287,7 +347,8 @@ def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
     A row's k-th largest value among a strided sample of its columns is a lower bound of its
     k-th largest value overall, so only entries at or above it can be in the top k: one cheap
-    comparison pass leaves a few candidates per row, and only those are sorted."""
+    comparison pass leaves a few candidates per row, and only those are sorted (in a padded
+    rows x candidates matrix, so no sort of all candidates together)."""
     rows, n = block.shape
     k = min(k, n)
     stride = max(1, n // (100 * k))
@@ -300,14 +361,16 @@ def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         counts = np.bincount(hit_rows, minlength=rows)
         if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
             part = np.argpartition(block, n - k, axis=1)[:, n - k:]
-        else:
-            values = block[hit_rows, hit_cols]
-            order = np.lexsort((-values, hit_rows))
-            hit_rows, hit_cols = hit_rows[order], hit_cols[order]
+        else:  # candidates laid out row by row (nonzero keeps row order), padded, then partitioned
             first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            rank = np.arange(len(hit_rows)) - np.repeat(first, counts)
-            keep = rank < k
-            part = hit_cols[keep].reshape(rows, k)
+            slot = np.arange(len(hit_rows)) - np.repeat(first, counts)
+            width = int(counts.max())
+            values = np.full((rows, width), -np.inf, np.float32)
+            columns = np.zeros((rows, width), np.int64)
+            values[hit_rows, slot] = block[hit_rows, hit_cols]
+            columns[hit_rows, slot] = hit_cols
+            best = np.argsort(-values, axis=1, kind="stable")[:, :k]  # ties: the earlier column, as before
+            part = np.take_along_axis(columns, best, 1)
     values = np.take_along_axis(block, part, 1)
     order = np.argsort(-values, axis=1, kind="stable")
     return np.take_along_axis(part, order, 1), np.take_along_axis(values, order, 1)
@@ -328,10 +391,10 @@ class Matcher:
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
-        weights = (W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT)
+        weights = tuple(PART_WEIGHTS.values())
         call_parts = [call_vectors(c) for c in calls]
         call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(5)])
+            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))])
         firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
         if not self.text.exact:  # one matrix product scores every part, text included
             call_matrix = np.hstack([call_matrix, self.text.call_reduced])
@@ -346,12 +409,15 @@ class Matcher:
         """(first firm index, scores 0-100 of a block of firms x all calls)."""
         n_calls = max(1, len(self.calls))
         step = max(1, CHUNK_PAIRS // n_calls)
+        factors = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start:start + step] @ self.call_matrix
             if self.text.exact:
                 block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
             np.clip(block, 0.0, 1.0, out=block)
-            block *= self.factor[self.class_index[start:start + step]]
+            rows = factors[:len(block)]
+            np.take(self.factor, self.class_index[start:start + step], axis=0, out=rows)
+            block *= rows
             yield start, block
 
     def top(self, k: int | None) -> Iterator[Ranked]:

@@ -84,6 +84,16 @@ def neutral_phrases() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted({k for p in _raw().get("neutral", []) for k in phrase_keys(str(p))}, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def adoption_terms() -> frozenset[str]:
+    """Domain terms (as written) that describe the applicant's own change, not the call's subject."""
+    phrases = frozenset(str(p) for p in _raw().get("adoption", []))
+    written = {t.text for concept in domains().values() for t in concept.terms}
+    if phrases - written:
+        raise ValueError(f"taxonomy.yaml adoption terms that no domain lists: {sorted(phrases - written)}")
+    return phrases
+
+
 def s5_areas() -> dict[str, dict[str, str]]:
     return {str(code): dict(e) for code, e in _raw()["s5_areas"].items()}
 

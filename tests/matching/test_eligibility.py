@@ -66,15 +66,55 @@ def test_vectorised_table_agrees_with_assess():
     firms = [FirmEntry(f"f{i}", "x", FirmClass(rng.choice(["enterprise", "municipality", "ngo", "association",
                                                            "public_institute"]),
                                                rng.choice(["micro", "small", "medium", "large"]),
-                                               rng.choice(["west", "east", None])), [], "", [], [], [])
+                                               rng.choice(["west", "east", None]),
+                                               rng.choice(["Kranj", "Bled", "Tržič", None]),
+                                               rng.random() < 0.3), [], "", [], [], [])
              for i in range(40)]
     calls = [CallProfile(f"c{i}", "", "", CallTerms(
         tuple(rng.sample(types, rng.randint(0, 3))), tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
         (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
-        rng.random() < 0.2, rng.random() < 0.05)) for i in range(120)]
+        rng.random() < 0.2, rng.random() < 0.05,
+        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])), rng.random() < 0.2,
+        rng.choice([None, None, "las"]))) for i in range(120)]
     for include_closed in (False, True):
         table, index, _ = eligibility_table(firms, calls, TODAY, include_closed)
         for firm, row in zip(firms, index):
             for col, call in enumerate(calls):
                 expected = assess(firm.klass, call.terms, TODAY, include_closed=include_closed).eligible
                 assert table[row, col] == _VERDICT_CODE[expected]
+
+
+def test_local_area_is_read_from_the_wording():
+    from matching.eligibility import local_area
+
+    assert local_area("Občina Bled objavlja razpis za društva v občini Bled.") == ("Bled",)
+    assert local_area("za stavbe na območju Mestne občine Kranj, Občine Tržič in Občine Naklo") == \
+        ("Kranj", "Tržič", "Naklo")
+    assert local_area("Javni razpis za občine in podjetja v Sloveniji") == ()
+
+
+def test_local_call_admits_only_firms_seated_there():
+    local = CallTerms(("association",), (), LATER, municipalities=("Bled",))
+    there = FirmClass("association", "micro", "west", "Bled")
+    elsewhere = FirmClass("association", "micro", "west", "Kranj")
+    assert assess(there, local, TODAY).eligible is True
+    verdict = assess(elsewhere, local, TODAY)
+    assert verdict.eligible is False and any("le območju občine Bled" in r for r in verdict.reasons)
+
+
+def test_start_up_calls():
+    call = CallTerms(("sme",), (), LATER, startups_only=True)
+    assert assess(FirmClass("enterprise", "micro", "west", startup=True), call, TODAY).eligible is True
+    assert assess(FirmClass("enterprise", "micro", "west"), call, TODAY).eligible is None
+    grown = assess(FirmClass("enterprise", "medium", "west"), call, TODAY)
+    assert grown.eligible is False and "zagonskim podjetjem" in " ".join(grown.reasons)
+
+
+def test_areas_of_unknown_extent_leave_eligibility_unsure():
+    from matching.eligibility import unresolved_area
+
+    assert unresolved_area("razvojna posojila na problemskih in obmejnih problemskih območjih") == "problem_areas"
+    assert unresolved_area("Javni poziv LAS Zgornja dolina za izbor operacij") == "las"
+    assert unresolved_area("Javni razpis za mala podjetja") is None
+    verdict = assess(SME_WEST, CallTerms(("sme",), (), LATER, unresolved_area="problem_areas"), TODAY)
+    assert verdict.eligible is None and any("problemska območja" in r for r in verdict.reasons)

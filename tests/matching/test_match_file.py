@@ -101,8 +101,8 @@ def test_vectorised_scores_equal_the_formula_pair_by_pair(matcher):
     for fi, firm in enumerate(matcher.firms):
         for ci, call in enumerate(matcher.calls):
             parts = matcher.components(fi, ci)
-            relevance_value = min(1.0, sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
-                                  + relevance.W_TEXT * min(1.0, parts["text"]))
+            relevance_value = min(1.0, max(0.0, sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
+                                            + relevance.W_TEXT * min(1.0, parts["text"])))
             verdict = assess(firm.klass, call.terms, dt.date(2026, 11, 24), include_closed=True).eligible
             # components are clipped per part; the matrix clips the sum: equal unless a part exceeds 1
             if max(parts.values()) < 1.0:
