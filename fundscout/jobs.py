@@ -81,7 +81,7 @@ def build_digests(week: str) -> dict:
 
 def send_digests(week: str) -> dict:
     """Send the week's digests; the outbox skips firms already sent to, so a retry sends no duplicate."""
-    from fundscout.digest.links import has_stable_key
+    from fundscout.config import has_stable_key
 
     if not settings().smtp_url or not has_stable_key():
         raise PermanentFailure("sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
