@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock clean airflow airflow-celery
+.PHONY: demo test browser install lock clean airflow airflow-celery
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fundscout demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (playwright drives it; it never downloads a browser).
+browser:
+	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| { echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; }
 
 # Airflow UI and scheduler on 127.0.0.1:8080 with the project's DAGs (scripts/airflow.sh, README "Airflow").
 airflow: $(STAMP)

@@ -8,7 +8,6 @@ import re
 import pytest
 from airflow_helpers import airflow_env, api_healthy, run_airflow, wait_until
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 DAG_IDS = ["crawl_calls", "draft_briefs", "match_calls", "weekly_digests"]
 
 
@@ -27,11 +26,12 @@ def airflow_ui(tmp_path, components):
 
 @pytest.mark.slow
 def test_operator_logs_in_and_sees_the_dags_and_the_review_app(airflow_ui):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from tests.browser import chromium
 
     base, password = airflow_ui
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{base}/")  # the UI sends a visitor without a token to its login page
         page.get_by_label("Username").fill("admin")
@@ -53,4 +53,3 @@ def test_operator_logs_in_and_sees_the_dags_and_the_review_app(airflow_ui):
         review = page.frame_locator("iframe")
         # the review app asks for its own login: Airflow users are not working-group members
         expect(review.locator("input[type=password]")).to_be_visible()
-        browser.close()
