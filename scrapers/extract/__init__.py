@@ -86,7 +86,9 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
         put("call_type", call_type.value, call_type.snippet)
 
     funding = find_funding(text, _year_hint(text, url, values["published_on"]))
-    put("programme_period", funding.programme_period, funding.evidence.get("programme_period"))
+    # A period read off the year of publication quotes the publication date it came from.
+    put("programme_period", funding.programme_period,
+        funding.evidence.get("programme_period") or (funding.eu_funded and evidence.get("published_on")))
     put("eu_funded", funding.eu_funded, funding.evidence.get("eu_funded"))
     put("funds", funding.funds, funding.evidence.get("funds"))
     if funding.programme:

@@ -106,7 +106,6 @@ _FUNDS_ORDER = tuple(FUNDS)
 
 
 # Evidence of a national call: nothing in the text points to EU money.
-NO_EU_SIGNAL = "(no EU fund, EU programme, programme period or fund regulation is named in the text)"
 
 
 @dataclass
@@ -170,18 +169,21 @@ def find_funding(text: str, year: int | None = None) -> FundingFacts:
     generic = _GENERIC_EU.search(plain)
     eu_funded = bool(funds or periods or generic)
     if not eu_funded:
+        # Evidence is source text only: the state-aid clause when there is one, else nothing to quote.
         state_aid = _STATE_AID.search(text)
-        why = _snippet(text, state_aid.start(), state_aid.end()) if state_aid else NO_EU_SIGNAL
-        evidence.update(programme_period=why, eu_funded=why, funds=why)
+        if state_aid:
+            why = _snippet(text, state_aid.start(), state_aid.end())
+            evidence.update(programme_period=why, eu_funded=why, funds=why)
         return FundingFacts("national", False, [], None, evidence)
 
     if generic and "eu_funded" not in evidence:
         evidence["eu_funded"] = _snippet(text, generic.start(), generic.end())
     period = _choose_period(periods, funds, year)
-    if period:  # told by the fund or, failing that, by the year of publication
-        evidence.setdefault("programme_period", evidence.get("funds") or f"(EU money in a call published in {year})")
+    if period and "funds" in evidence:  # told by the fund (a period read off the year has no quote)
+        evidence.setdefault("programme_period", evidence["funds"])
     ordered = [code for code in _FUNDS_ORDER if code in funds]
-    evidence.setdefault("eu_funded", evidence.get("funds") or evidence.get("programme_period", ""))
+    if "funds" in evidence or "programme_period" in evidence:
+        evidence.setdefault("eu_funded", evidence.get("funds") or evidence["programme_period"])
     return FundingFacts(period, True, ordered or None, find_programme(text), evidence)
 
 
