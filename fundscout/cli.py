@@ -8,7 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from fundscout.config import settings
+from fundscout.config import Settings, settings
 
 app = typer.Typer(
     help="FundScout: EU funding calls for Kranj, pametno mesto — crawl, store, match, digest, brief, review.",
@@ -29,25 +29,29 @@ def _fail_input(errors: list) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-@app.command()
-def init() -> None:
-    """Create or upgrade the database to the newest schema."""
+def _store() -> Settings:
+    """Settings, with the home folder made and the store at the newest schema (commands that use it)."""
     from fundscout.db import upgrade
 
     cfg = settings()
     cfg.home.mkdir(parents=True, exist_ok=True)
     upgrade(cfg.database_url)
+    return cfg
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database to the newest schema."""
+    cfg = _store()
     typer.echo(f"database ready: {cfg.database_url}")
 
 
 @app.command("import-calls")
 def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in the normalised schema.")]) -> None:
     """Load call records (JSONL); one bad row rejects the whole file and the store stays as it was."""
-    from fundscout.db import upgrade
     from fundscout.load import InputError, import_calls_file
 
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         report = import_calls_file(cfg.database_url, file)
     except InputError as exc:
@@ -59,11 +63,9 @@ def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in th
 @app.command("import-firms")
 def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see README for the columns).")]) -> None:
     """Load or refresh the firm registry; bad rows are reported and skipped, good rows load."""
-    from fundscout.db import upgrade
     from fundscout.load import InputError, import_firms_file
 
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         report = import_firms_file(cfg.database_url, file)
     except InputError as exc:
@@ -81,16 +83,13 @@ def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names
           offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
           timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800) -> None:
     """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
-    from fundscout.db import upgrade
     from scrapers.runner import crawl as run_crawls, spider_names
 
     unknown = sorted(set(spiders or []) - set(spider_names()))
     if unknown:
         typer.echo(f"error: unknown spider(s) {', '.join(unknown)}; known: {', '.join(spider_names())}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    cfg = settings()
-    cfg.home.mkdir(parents=True, exist_ok=True)
-    upgrade(cfg.database_url)
+    cfg = _store()
     outcomes = run_crawls(spiders or [], database_url=cfg.database_url, offline=offline, timeout=timeout)
     for outcome in outcomes:
         typer.echo(str(outcome), err=outcome.verdict != "loaded")
@@ -101,11 +100,9 @@ def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names
 @app.command()
 def sources() -> None:
     """Each source's state: last run and its verdict, last good run, calls seen there."""
-    from fundscout.db import upgrade
     from scrapers.runner import source_states
 
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     typer.echo(f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason")
     for s in source_states(cfg.database_url):
         typer.echo(f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
@@ -160,11 +157,9 @@ def match(
         typer.echo(f"error: --lang must be sl or en, got {lang!r}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if input is None and firms is None and output is None:
-        from fundscout.db import upgrade
         from matching.pipeline import match_store
 
-        cfg = settings()
-        upgrade(cfg.database_url)
+        cfg = _store()
         typer.echo(f"store: {match_store(cfg.database_url, lang=lang, include_closed=include_closed)}")
         return
     if input is None or firms is None or output is None:
@@ -192,15 +187,13 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
            lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
            min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = 30.0) -> None:
     """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
-    from fundscout.db import upgrade
     from fundscout.digest import run_weekly
     from fundscout.config import has_stable_key
 
-    cfg = settings()
     if send and not has_stable_key():
         _fail_input(["--send needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
                      "workbooks stay valid after this run"])
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         report = run_weekly(cfg.database_url, week, out_dir=out or cfg.home, send=send,
                             smtp_url=cfg.smtp_url, lang=lang, min_score=min_score)
@@ -217,11 +210,9 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
 @app.command()
 def feedback(file: Annotated[Path, typer.Argument(help="A digest workbook a firm sent back.")]) -> None:
     """Store a firm's responses (zanima nas / ni relevantno / prijavljamo se) for its future matches."""
-    from fundscout.db import upgrade
     from fundscout.digest.feedback import FeedbackError, store_feedback
 
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         report = store_feedback(cfg.database_url, file)
     except FeedbackError as exc:
@@ -235,13 +226,11 @@ def feedback(file: Annotated[Path, typer.Argument(help="A digest workbook a firm
 def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an unsubscribe link.")] = None,
                 firm: Annotated[str | None, typer.Option(help="Firm id, instead of a token.")] = None) -> None:
     """Stop a firm's weekly digests."""
-    from fundscout.db import upgrade
     from fundscout.digest import BadToken, unsubscribe as unsubscribe_token, unsubscribe_firm
 
     if (token is None) == (firm is None):
         _fail_input(["give either an unsubscribe TOKEN or --firm ID"])
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     if firm is not None:
         if not unsubscribe_firm(cfg.database_url, firm):
             _fail_input([f"firm {firm!r} is not in the store"])
@@ -264,12 +253,10 @@ def briefs(
 ) -> None:
     """Draft project briefs for promising calls (stored for review and written as files)."""
     from fundscout.briefs import draft_briefs
-    from fundscout.db import upgrade
 
     if lang not in ("sl", "en"):
         _fail_input([f"--lang: unknown language {lang!r}; use sl or en"])
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         drafted = draft_briefs(cfg.database_url, min_score=min_score, min_fit=min_fit, lang=lang,
                                out_dir=out or cfg.home / "briefs", call_ids=call or [])
@@ -288,11 +275,9 @@ def serve(
     """Run the review web app (log in with a user from `fundscout user add`)."""
     import uvicorn
 
-    from fundscout.db import upgrade
     from fundscout.review.app import create_app
 
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     uvicorn.run(create_app(cfg.database_url), host=host, port=port)
 
 
@@ -308,13 +293,11 @@ def user_add(
     """Add a user, or set a new password for an existing one (password from FUNDSCOUT_USER_PASSWORD or a prompt)."""
     import os
 
-    from fundscout.db import upgrade
     from fundscout.review.users import UserError, add_user
 
     password = os.environ.get("FUNDSCOUT_USER_PASSWORD") or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
-    cfg = settings()
-    upgrade(cfg.database_url)
+    cfg = _store()
     try:
         created = add_user(cfg.database_url, username, password, display_name=display_name)
     except UserError as exc:
