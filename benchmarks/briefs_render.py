@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fundscout.briefs.context import build_context
-from fundscout.briefs.render import render_docx, render_html, render_markdown
 from fundscout.config import DATA_DIR
 from fundscout.db import session_scope, upgrade
 from fundscout.db.models import Call
-from fundscout.load import import_calls_file, load_firms
-from matching.firms import read_firms_csv
+from fundscout.load import import_calls_file, load_firms, read_firms_csv
+from matching.firms import firm_domains
 from matching.pipeline import match_store
+from reports.briefs.context import build_context
+from reports.briefs.render import render_docx, render_html, render_markdown
 
 
 def main(rounds: int) -> None:
@@ -30,7 +30,7 @@ def main(rounds: int) -> None:
         upgrade(url)
         import_calls_file(url, DATA_DIR / "sample" / "calls.jsonl")
         with session_scope(url) as session:
-            load_firms(session, read_firms_csv(DATA_DIR / "sample" / "firms.csv").firms)
+            load_firms(session, read_firms_csv(DATA_DIR / "sample" / "firms.csv").firms, firm_domains)
         match_store(url)
         with session_scope(url) as session:
             call_ids = list(session.scalars(select(Call.id)))

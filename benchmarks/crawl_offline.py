@@ -27,7 +27,9 @@ def main() -> None:
             except CrawlFailed as exc:
                 outcome = exc.outcome
             crawl_seconds = outcome.summary.get("stats", {}).get("elapsed_time_seconds", 0.0)
-            print(f"{name:<20} {time.perf_counter() - begin:>8.2f} {outcome.items:>6} {crawl_seconds:>8.2f}  {outcome.verdict}")
+            print(
+                f"{name:<20} {time.perf_counter() - begin:>8.2f} {outcome.items:>6} {crawl_seconds:>8.2f}  {outcome.verdict}"
+            )
             total_items += outcome.items
         elapsed = time.perf_counter() - started
         print(f"{'all':<20} {elapsed:>8.2f} {total_items:>6}  ({total_items / elapsed:.1f} items/s end to end)")

@@ -35,7 +35,9 @@ def main(rounds: int) -> None:
     env = {**os.environ, "AIRFLOW_HOME": tempfile.mkdtemp(), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
     samples: dict[str, list[float]] = {}
     for _ in range(rounds):
-        out = subprocess.run([sys.executable, "-c", PROBE, str(DAGS)], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, str(DAGS)], env=env, capture_output=True, text=True, check=True
+        )
         for name, seconds in json.loads(out.stdout.strip().splitlines()[-1]).items():
             samples.setdefault(name, []).append(seconds)
     print(f"DAG file parse time over {rounds} fresh processes")

@@ -18,14 +18,24 @@ import time
 
 import pandas as pd
 
-from fundscout.digest.safe import clean_text
-from fundscout.digest.workbook import (
-    CALL_COLUMNS, CHANGE_COLUMNS, Digest, DigestCall, DigestChange, _Context, build_workbook,
+from reports.digest.safe import clean_text
+from reports.digest.workbook import (
+    CALL_COLUMNS,
+    CHANGE_COLUMNS,
+    Digest,
+    DigestCall,
+    DigestChange,
+    _Context,
+    build_workbook,
 )
 
 AS_OF = dt.date(2026, 11, 25)
-TITLES = ["Javni razpis za sofinanciranje {} v občinah Gorenjske", "=HYPERLINK(\"x\") razpis {}",
-          "Javni poziv za spodbujanje {} in digitalne preobrazbe MSP", "+SUM(1,1) {}"]
+TITLES = [
+    "Javni razpis za sofinanciranje {} v občinah Gorenjske",
+    '=HYPERLINK("x") razpis {}',
+    "Javni poziv za spodbujanje {} in digitalne preobrazbe MSP",
+    "+SUM(1,1) {}",
+]
 TOPICS = ["e-storitev", "trajnostne mobilnosti", "energetske prenove", "telemedicine", "odprtih podatkov"]
 
 
@@ -33,20 +43,36 @@ def synthetic_digest(rnd: random.Random, number: int) -> Digest:
     calls = []
     for i in range(rnd.randint(20, 60)):
         deadline = AS_OF + dt.timedelta(days=rnd.randint(0, 120))
-        calls.append(DigestCall(
-            call_id=f"ul-2026-{number}-{i}", title=rnd.choice(TITLES).format(rnd.choice(TOPICS)),
-            url=f"https://www.uradni-list.si/glasilo/{number}/{i}", publisher="Ministrstvo za gospodarstvo",
-            next_deadline=deadline, until_funds_spent=False, budget_eur=rnd.randint(1, 400) * 25_000.0,
-            domains=rnd.sample(["e_governance", "urban_mobility", "health", "environment_energy"], 2),
-            applicant_types=["sme", "enterprise"], summary="Sofinanciranje naložb \x0b v razvoj. " * 12,
-            score=rnd.uniform(30, 100), eligible=rnd.choice([True, None]),
-            eligibility_reasons=["Podjetje je MSP; razpis je namenjen MSP."],
-            relevance_reasons=["Dejavnost 62.010 ustreza področju e-upravljanje.", "Interes: odprti podatki."]))
+        calls.append(
+            DigestCall(
+                call_id=f"ul-2026-{number}-{i}",
+                title=rnd.choice(TITLES).format(rnd.choice(TOPICS)),
+                url=f"https://www.uradni-list.si/glasilo/{number}/{i}",
+                publisher="Ministrstvo za gospodarstvo",
+                next_deadline=deadline,
+                until_funds_spent=False,
+                budget_eur=rnd.randint(1, 400) * 25_000.0,
+                domains=rnd.sample(["e_governance", "urban_mobility", "health", "environment_energy"], 2),
+                applicant_types=["sme", "enterprise"],
+                summary="Sofinanciranje naložb \x0b v razvoj. " * 12,
+                score=rnd.uniform(30, 100),
+                eligible=rnd.choice([True, None]),
+                eligibility_reasons=["Podjetje je MSP; razpis je namenjen MSP."],
+                relevance_reasons=["Dejavnost 62.010 ustreza področju e-upravljanje.", "Interes: odprti podatki."],
+            )
+        )
     calls.sort(key=lambda c: -c.score)
     changed = [DigestChange(c, "budget_eur", 1e6, 2e6, AS_OF, "amendment") for c in calls[: len(calls) // 6]]
-    return Digest(firm_id=f"F{number}", firm_name=f"Podjetje {number} d.o.o.", week="2026-W48", as_of=AS_OF,
-                  new=calls[: len(calls) // 4], changed=changed,
-                  closing=[c for c in calls if c.days_left(AS_OF) <= 30], open=calls)
+    return Digest(
+        firm_id=f"F{number}",
+        firm_name=f"Podjetje {number} d.o.o.",
+        week="2026-W48",
+        as_of=AS_OF,
+        new=calls[: len(calls) // 4],
+        changed=changed,
+        closing=[c for c in calls if c.days_left(AS_OF) <= 30],
+        open=calls,
+    )
 
 
 def pandas_workbook(digest: Digest, lang: str = "sl") -> bytes:
@@ -58,8 +84,12 @@ def pandas_workbook(digest: Digest, lang: str = "sl") -> bytes:
     ctx = _Context(lang, digest.as_of)
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for key, columns in (("new", CALL_COLUMNS), ("changed", CHANGE_COLUMNS),
-                             ("closing", CALL_COLUMNS), ("open", CALL_COLUMNS)):
+        for key, columns in (
+            ("new", CALL_COLUMNS),
+            ("changed", CHANGE_COLUMNS),
+            ("closing", CALL_COLUMNS),
+            ("open", CALL_COLUMNS),
+        ):
             rows = [[_plain(col.get(row, ctx)) for col in columns] for row in getattr(digest, key)]
             frame = pd.DataFrame(rows, columns=[col.label(lang) for col in columns])
             frame.to_excel(writer, sheet_name=key, index=False)
@@ -81,8 +111,9 @@ def rate(builder, digests: list[Digest]) -> tuple[float, int]:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--firms", type=int, default=5000)
-    parser.add_argument("--baseline-firms", type=int, default=300,
-                        help="how many of the same firms the (slow) pandas baseline writes")
+    parser.add_argument(
+        "--baseline-firms", type=int, default=300, help="how many of the same firms the (slow) pandas baseline writes"
+    )
     parser.add_argument("--seed", type=int, default=48)
     args = parser.parse_args()
     rnd = random.Random(args.seed)

@@ -1,6 +1,6 @@
 """Throughput of extract_notice on the dev split and on long notices; prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/extract_speed.py [../shared/eval/dev/notices.jsonl]
+.venv/bin/python benchmarks/extract_speed.py [../shared/eval/dev/notices.jsonl]
 """
 
 import json
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from scrapers.extract import extract_notice
+from fundscout.extract import extract_notice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "extract"
 

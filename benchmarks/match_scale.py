@@ -21,22 +21,49 @@ import time
 
 import numpy as np
 
+from fundscout.reference import municipalities, nace_divisions
 from matching.eligibility import assess
 from matching.pipeline import call_profile, call_terms, eligibility_table, firm_entry
 from matching.relevance import (
-    FACTOR, PART_WEIGHTS, TEXT_SCALE, W_TEXT, Matcher, call_vectors, firm_vectors, top_k,
+    FACTOR,
+    PART_WEIGHTS,
+    TEXT_SCALE,
+    W_TEXT,
+    Matcher,
+    TextSpace,
+    call_vectors,
+    firm_vectors,
+    top_k,
 )
-from matching.taxonomy import domains, municipalities, nace_divisions, secondary
+from matching.taxonomy import domains, secondary
 
 TODAY = dt.date(2026, 11, 24)
-FILLER = ("razvoj projekt storitev sodelovanje podpora izvedba program aktivnost območje lokalen regija "
-          "prebivalec uporabnik rešitev sistem kakovost dostop povezava ukrep cilj namen učinek vrednost "
-          "upravičen strošek sofinanciranje vloga prijava partner operacija kazalnik rezultat").split()
-LEGAL = (["d.o.o."] * 70 + ["s.p."] * 12 + ["d.d."] * 3 + ["društvo"] * 6 + ["zavod"] * 4
-         + ["javni zavod"] * 3 + ["občina"] * 1 + ["zadruga"] * 1)
+FILLER = (
+    "razvoj projekt storitev sodelovanje podpora izvedba program aktivnost območje lokalen regija "
+    "prebivalec uporabnik rešitev sistem kakovost dostop povezava ukrep cilj namen učinek vrednost "
+    "upravičen strošek sofinanciranje vloga prijava partner operacija kazalnik rezultat"
+).split()
+LEGAL = (
+    ["d.o.o."] * 70
+    + ["s.p."] * 12
+    + ["d.d."] * 3
+    + ["društvo"] * 6
+    + ["zavod"] * 4
+    + ["javni zavod"] * 3
+    + ["občina"] * 1
+    + ["zadruga"] * 1
+)
 SIZES = ["micro"] * 60 + ["small"] * 25 + ["medium"] * 12 + ["large"] * 3
-APPLICANTS = [["sme"], ["enterprise"], ["municipality"], ["ngo", "association"], ["public_institute"],
-              ["municipality", "sme"], [], []]
+APPLICANTS = [
+    ["sme"],
+    ["enterprise"],
+    ["municipality"],
+    ["ngo", "association"],
+    ["public_institute"],
+    ["municipality", "sme"],
+    [],
+    [],
+]
 
 
 def _vocabulary(rng: random.Random) -> tuple[list[list[str]], list[str]]:
@@ -44,8 +71,10 @@ def _vocabulary(rng: random.Random) -> tuple[list[list[str]], list[str]]:
     per_domain = [[t.text for t in c.terms if t.weight >= 1.0] for c in domains().values()]
     general = [t.text for c in secondary("thematic_objectives").values() for t in c.terms] + FILLER
     syllables = "ka ro vi ne sta pre lo mi tra ble zu go dra ve ni šča že ko".split()
-    general += ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) + rng.choice(["a", "ek", "ost", "ni"])
-                for _ in range(20_000)]
+    general += [
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) + rng.choice(["a", "ek", "ost", "ni"])
+        for _ in range(20_000)
+    ]
     return per_domain, general
 
 
@@ -60,26 +89,47 @@ def generate(n_firms: int, n_calls: int, seed: int = 1) -> tuple[list[dict], lis
     per_domain, general = _vocabulary(rng)
     places = sorted({m.name for m in municipalities().values()})
     divisions = sorted(nace_divisions())
-    firms = [{
-        "firm_id": f"F{i:07d}", "name": f"Podjetje {i}", "legal_form": rng.choice(LEGAL),
-        "size_class": rng.choice(SIZES), "municipality": rng.choice(places),
-        "nace_codes": [f"{rng.choice(divisions)}.{rng.randint(100, 999)}" for _ in range(rng.randint(1, 3))],
-        "description": _text(rng, per_domain, general, rng.randint(15, 35)),
-        "interests": [rng.choice(rng.choice(per_domain)) for _ in range(rng.randint(2, 4))],
-    } for i in range(n_firms)]
-    calls = [{
-        "id": f"c{i:06d}", "title": "Javni razpis za " + _text(rng, per_domain, general, 6),
-        "text": _text(rng, per_domain, general, rng.randint(120, 250)),
-        "applicant_types": rng.choice(APPLICANTS),
-        "cohesion_regions": rng.choice([[], [], ["west"], ["east"]]),
-        "deadlines": [(TODAY + dt.timedelta(days=rng.randint(-200, 300))).isoformat()],
-    } for i in range(n_calls)]
+    firms = [
+        {
+            "firm_id": f"F{i:07d}",
+            "name": f"Podjetje {i}",
+            "legal_form": rng.choice(LEGAL),
+            "size_class": rng.choice(SIZES),
+            "municipality": rng.choice(places),
+            "nace_codes": [f"{rng.choice(divisions)}.{rng.randint(100, 999)}" for _ in range(rng.randint(1, 3))],
+            "description": _text(rng, per_domain, general, rng.randint(15, 35)),
+            "interests": [rng.choice(rng.choice(per_domain)) for _ in range(rng.randint(2, 4))],
+        }
+        for i in range(n_firms)
+    ]
+    calls = [
+        {
+            "id": f"c{i:06d}",
+            "title": "Javni razpis za " + _text(rng, per_domain, general, 6),
+            "text": _text(rng, per_domain, general, rng.randint(120, 250)),
+            "applicant_types": rng.choice(APPLICANTS),
+            "cohesion_regions": rng.choice([[], [], ["west"], ["east"]]),
+            "deadlines": [(TODAY + dt.timedelta(days=rng.randint(-200, 300))).isoformat()],
+        }
+        for i in range(n_calls)
+    ]
     return firms, calls
 
 
 def featurise(firms: list[dict], calls: list[dict]) -> tuple[list, list]:
-    entries = [firm_entry(f["firm_id"], f["name"], f["legal_form"], f["size_class"], f["municipality"],
-                          f["nace_codes"], f["description"], f["interests"]) for f in firms]
+    entries = [
+        firm_entry(
+            f["firm_id"],
+            f["name"],
+            f["legal_form"],
+            f["size_class"],
+            f["municipality"],
+            f["nace_codes"],
+            f["description"],
+            f["interests"],
+        )
+        for f in firms
+    ]
     profiles = [call_profile(c["id"], c["title"], c["text"], call_terms(c)) for c in calls]
     return entries, profiles
 
@@ -90,14 +140,12 @@ def vectorised_top(entries: list, profiles: list, k: int) -> tuple[np.ndarray, n
     best_calls = np.empty((len(entries), min(k, len(profiles))), np.int32)
     best_scores = np.empty_like(best_calls, dtype=np.float32)
     for start, block in matcher.chunks():
-        best_calls[start:start + len(block)], best_scores[start:start + len(block)] = top_k(block, k)
+        best_calls[start : start + len(block)], best_scores[start : start + len(block)] = top_k(block, k)
     return best_calls, best_scores
 
 
 def loop_top(entries: list, profiles: list, k: int) -> list[list[int]]:
     """The plain way: every pair scored in Python (same formula), sorted per firm."""
-    from matching.relevance import TextSpace
-
     text = TextSpace([c.features for c in profiles], [f.features for f in entries])
     call_rows = [dict(zip(text.calls[i].indices.tolist(), text.calls[i].data.tolist())) for i in range(len(profiles))]
     call_vecs = [[v.tolist() for v in call_vectors(c)] for c in profiles]
@@ -108,7 +156,9 @@ def loop_top(entries: list, profiles: list, k: int) -> list[list[int]]:
         firm_vecs = [v.tolist() for v in firm_vectors(firm)]
         scored = []
         for ci, call in enumerate(profiles):
-            relevance = sum(w * sum(a * b for a, b in zip(fv, cv)) for w, fv, cv in zip(weights, firm_vecs, call_vecs[ci]))
+            relevance = sum(
+                w * sum(a * b for a, b in zip(fv, cv)) for w, fv, cv in zip(weights, firm_vecs, call_vecs[ci])
+            )
             cosine = sum(value * call_rows[ci].get(term, 0.0) for term, value in row.items())
             relevance = max(0.0, min(1.0, relevance + W_TEXT * TEXT_SCALE * cosine))
             verdict = assess(firm.klass, call.terms, TODAY).eligible
@@ -134,8 +184,10 @@ def main() -> None:
     best_calls, best_scores = vectorised_top(entries, profiles, args.top)
     t3 = time.perf_counter()
     print(f"generated {args.firms} firms x {args.calls} calls in {t1 - t0:.1f} s")
-    print(f"featurise {t2 - t1:.1f} s, match (top {args.top} per firm) {t3 - t2:.1f} s; "
-          f"mean best score {float(best_scores[:, 0].mean()):.1f}")
+    print(
+        f"featurise {t2 - t1:.1f} s, match (top {args.top} per firm) {t3 - t2:.1f} s; "
+        f"mean best score {float(best_scores[:, 0].mean()):.1f}"
+    )
 
     sub_firms, sub_calls = entries[:2000], profiles[:500]
     s0 = time.perf_counter()
@@ -145,8 +197,10 @@ def main() -> None:
     s2 = time.perf_counter()
     overlap = np.mean([len(set(a) & set(b.tolist())) / len(a) for a, b in zip(loop, vec_calls)])
     speedup = (s1 - s0) / (s2 - s1)
-    print(f"subset 2000 x 500: per-pair loop {s1 - s0:.2f} s, vectorised {s2 - s1:.3f} s, "
-          f"top-{args.top} agreement {overlap:.3f}")
+    print(
+        f"subset 2000 x 500: per-pair loop {s1 - s0:.2f} s, vectorised {s2 - s1:.3f} s, "
+        f"top-{args.top} agreement {overlap:.3f}"
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"wall_s={t3 - t1:.1f} peak_mb={peak_mb:.0f} speedup={speedup:.0f}")
 

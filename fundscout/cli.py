@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+import uvicorn
 
-from fundscout.config import Settings, settings
+from fundscout.config import Settings, has_stable_key, settings
+from fundscout.db import upgrade
+from fundscout.demo import run_demo
+from fundscout.extract.cli import extract_file
+from fundscout.load import InputError, import_calls_file
+from matching.evaluate import evaluate_split, format_report
+from matching.firms import import_firms_file
+from matching.pipeline import classify_file, match_file, match_store
+from reports.briefs import draft_briefs
+from reports.digest import BadToken, run_weekly, unsubscribe_firm
+from reports.digest import unsubscribe as unsubscribe_token
+from reports.digest.feedback import FeedbackError, store_feedback
+from scrapers.runner import crawl as run_crawls
+from scrapers.runner import source_states, spider_names
+from web.app import create_app
+from web.users import UserError, add_user
 
 app = typer.Typer(
     help="FundScout: EU funding calls for Kranj, pametno mesto — crawl, store, match, digest, brief, review.",
@@ -31,8 +48,6 @@ def _fail_input(errors: list) -> NoReturn:
 
 def _store() -> Settings:
     """Settings, with the home folder made and the store at the newest schema (commands that use it)."""
-    from fundscout.db import upgrade
-
     cfg = settings()
     cfg.home.mkdir(parents=True, exist_ok=True)
     upgrade(cfg.database_url)
@@ -49,8 +64,6 @@ def init() -> None:
 @app.command("import-calls")
 def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in the normalised schema.")]) -> None:
     """Load call records (JSONL); one bad row rejects the whole file and the store stays as it was."""
-    from fundscout.load import InputError, import_calls_file
-
     cfg = _store()
     try:
         report = import_calls_file(cfg.database_url, file)
@@ -63,8 +76,6 @@ def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in th
 @app.command("import-firms")
 def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see README for the columns).")]) -> None:
     """Load or refresh the firm registry; bad rows are reported and skipped, good rows load."""
-    from fundscout.load import InputError, import_firms_file
-
     cfg = _store()
     try:
         report = import_firms_file(cfg.database_url, file)
@@ -79,12 +90,12 @@ EXIT_CRAWL_FAILED = 1
 
 
 @app.command()
-def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
-          offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
-          timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800) -> None:
+def crawl(
+    spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
+    offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800,
+) -> None:
     """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
-    from scrapers.runner import crawl as run_crawls, spider_names
-
     unknown = sorted(set(spiders or []) - set(spider_names()))
     if unknown:
         typer.echo(f"error: unknown spider(s) {', '.join(unknown)}; known: {', '.join(spider_names())}", err=True)
@@ -100,13 +111,15 @@ def crawl(spiders: Annotated[list[str] | None, typer.Argument(help="Spider names
 @app.command()
 def sources() -> None:
     """Each source's state: last run and its verdict, last good run, calls seen there."""
-    from scrapers.runner import source_states
-
     cfg = _store()
-    typer.echo(f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason")
+    typer.echo(
+        f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason"
+    )
     for s in source_states(cfg.database_url):
-        typer.echo(f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
-                   f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}")
+        typer.echo(
+            f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
+            f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}"
+        )
 
 
 def _minute(moment: dt.datetime | None) -> str:
@@ -114,12 +127,11 @@ def _minute(moment: dt.datetime | None) -> str:
 
 
 @app.command()
-def extract(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
-            output: Annotated[Path, typer.Option("--output", help="JSONL: id, the fields and evidence.")]) -> None:
+def extract(
+    input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+    output: Annotated[Path, typer.Option("--output", help="JSONL: id, the fields and evidence.")],
+) -> None:
     """Notice text -> normalised fields (no database)."""
-    from fundscout.load import InputError
-    from scrapers.extract.cli import extract_file
-
     try:
         count = extract_file(input, output, progress=lambda line: typer.echo(line, err=True))
     except InputError as exc:
@@ -128,12 +140,11 @@ def extract(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id,
 
 
 @app.command()
-def classify(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
-             output: Annotated[Path, typer.Option("--output", help="JSONL: id, domains, evidence.")]) -> None:
+def classify(
+    input: Annotated[Path, typer.Option("--input", help="JSONL rows {id, url, text}.")],
+    output: Annotated[Path, typer.Option("--output", help="JSONL: id, domains, evidence.")],
+) -> None:
     """Notice text -> smart-city domains with evidence (no database)."""
-    from fundscout.load import InputError
-    from matching.pipeline import classify_file
-
     try:
         count = classify_file(input, output)
     except InputError as exc:
@@ -143,7 +154,9 @@ def classify(input: Annotated[Path, typer.Option("--input", help="JSONL rows {id
 
 @app.command()
 def match(
-    input: Annotated[Path | None, typer.Option("--input", help="JSONL notices {id, url, text}; without it, the store.")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", help="JSONL notices {id, url, text}; without it, the store.")
+    ] = None,
     firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (file mode).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="JSONL of matches (file mode).")] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Keep the best K calls per firm.")] = None,
@@ -151,23 +164,19 @@ def match(
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: sl or en.")] = "sl",
 ) -> None:
     """Match calls to firms: eligibility and relevance, kept apart, each with reasons."""
-    from fundscout.load import InputError
-
     if lang not in ("sl", "en"):
         typer.echo(f"error: --lang must be sl or en, got {lang!r}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     if input is None and firms is None and output is None:
-        from matching.pipeline import match_store
-
         cfg = _store()
         typer.echo(f"store: {match_store(cfg.database_url, lang=lang, include_closed=include_closed)}")
         return
     if input is None or firms is None or output is None:
-        typer.echo("error: file mode needs --input, --firms and --output together "
-                   "(or none of them to match the store)", err=True)
+        typer.echo(
+            "error: file mode needs --input, --firms and --output together (or none of them to match the store)",
+            err=True,
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
-    from matching.pipeline import match_file
-
     try:
         summary = match_file(input, firms, output, top=top, include_closed=include_closed, lang=lang)
     except InputError as exc:
@@ -179,24 +188,36 @@ def match(
 
 
 @app.command()
-def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
-           out: Annotated[Path | None, typer.Option(help="Folder for digests/*.xlsx and outbox/*.eml "
-                                                         "(default: $FUNDSCOUT_HOME).")] = None,
-           send: Annotated[bool, typer.Option(help="Send the e-mails through FUNDSCOUT_SMTP_URL "
-                                                   "(each firm at most once a week).")] = False,
-           lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
-           min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = 30.0) -> None:
+def digest(
+    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for digests/*.xlsx and outbox/*.eml (default: $FUNDSCOUT_HOME).")
+    ] = None,
+    send: Annotated[
+        bool, typer.Option(help="Send the e-mails through FUNDSCOUT_SMTP_URL (each firm at most once a week).")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
+    min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = 30.0,
+) -> None:
     """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
-    from fundscout.digest import run_weekly
-    from fundscout.config import has_stable_key
-
     if send and not has_stable_key():
-        _fail_input(["--send needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
-                     "workbooks stay valid after this run"])
+        _fail_input(
+            [
+                "--send needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
+                "workbooks stay valid after this run"
+            ]
+        )
     cfg = _store()
     try:
-        report = run_weekly(cfg.database_url, week, out_dir=out or cfg.home, send=send,
-                            smtp_url=cfg.smtp_url, lang=lang, min_score=min_score)
+        report = run_weekly(
+            cfg.database_url,
+            week,
+            out_dir=out or cfg.home,
+            send=send,
+            smtp_url=cfg.smtp_url,
+            lang=lang,
+            min_score=min_score,
+        )
     except ValueError as exc:
         _fail_input([str(exc)])
     typer.echo(str(report))
@@ -210,8 +231,6 @@ def digest(week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48.")],
 @app.command()
 def feedback(file: Annotated[Path, typer.Argument(help="A digest workbook a firm sent back.")]) -> None:
     """Store a firm's responses (zanima nas / ni relevantno / prijavljamo se) for its future matches."""
-    from fundscout.digest.feedback import FeedbackError, store_feedback
-
     cfg = _store()
     try:
         report = store_feedback(cfg.database_url, file)
@@ -223,11 +242,11 @@ def feedback(file: Annotated[Path, typer.Argument(help="A digest workbook a firm
 
 
 @app.command()
-def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an unsubscribe link.")] = None,
-                firm: Annotated[str | None, typer.Option(help="Firm id, instead of a token.")] = None) -> None:
+def unsubscribe(
+    token: Annotated[str | None, typer.Argument(help="Token of an unsubscribe link.")] = None,
+    firm: Annotated[str | None, typer.Option(help="Firm id, instead of a token.")] = None,
+) -> None:
     """Stop a firm's weekly digests."""
-    from fundscout.digest import BadToken, unsubscribe as unsubscribe_token, unsubscribe_firm
-
     if (token is None) == (firm is None):
         _fail_input(["give either an unsubscribe TOKEN or --firm ID"])
     cfg = _store()
@@ -246,20 +265,30 @@ def unsubscribe(token: Annotated[str | None, typer.Argument(help="Token of an un
 @app.command()
 def briefs(
     min_score: Annotated[float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")] = 60.0,
-    min_fit: Annotated[float, typer.Option(help="Lowest best smart-city domain score (0–1) of a promising call.")] = 0.0,
+    min_fit: Annotated[
+        float, typer.Option(help="Lowest best smart-city domain score (0–1) of a promising call.")
+    ] = 0.0,
     lang: Annotated[str, typer.Option(help="Language of the briefs: sl or en.")] = "sl",
-    out: Annotated[Path | None, typer.Option(help="Folder for the .md/.html/.docx files [default: $FUNDSCOUT_HOME/briefs].")] = None,
-    call: Annotated[list[str] | None, typer.Option("--call", help="Also draft a brief for this call id (repeatable).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the .md/.html/.docx files [default: $FUNDSCOUT_HOME/briefs].")
+    ] = None,
+    call: Annotated[
+        list[str] | None, typer.Option("--call", help="Also draft a brief for this call id (repeatable).")
+    ] = None,
 ) -> None:
     """Draft project briefs for promising calls (stored for review and written as files)."""
-    from fundscout.briefs import draft_briefs
-
     if lang not in ("sl", "en"):
         _fail_input([f"--lang: unknown language {lang!r}; use sl or en"])
     cfg = _store()
     try:
-        drafted = draft_briefs(cfg.database_url, min_score=min_score, min_fit=min_fit, lang=lang,
-                               out_dir=out or cfg.home / "briefs", call_ids=call or [])
+        drafted = draft_briefs(
+            cfg.database_url,
+            min_score=min_score,
+            min_fit=min_fit,
+            lang=lang,
+            out_dir=out or cfg.home / "briefs",
+            call_ids=call or [],
+        )
     except LookupError as exc:
         _fail_input([f"--call: {exc.args[0]}"])
     for brief in drafted:
@@ -273,10 +302,6 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the review web app (log in with a user from `fundscout user add`)."""
-    import uvicorn
-
-    from fundscout.review.app import create_app
-
     cfg = _store()
     uvicorn.run(create_app(cfg.database_url), host=host, port=port)
 
@@ -291,12 +316,9 @@ def user_add(
     display_name: Annotated[str | None, typer.Option(help="Name shown in the app [default: USERNAME].")] = None,
 ) -> None:
     """Add a user, or set a new password for an existing one (password from FUNDSCOUT_USER_PASSWORD or a prompt)."""
-    import os
-
-    from fundscout.review.users import UserError, add_user
-
     password = os.environ.get("FUNDSCOUT_USER_PASSWORD") or typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
+        "Password", hide_input=True, confirmation_prompt=True
+    )
     cfg = _store()
     try:
         created = add_user(cfg.database_url, username, password, display_name=display_name)
@@ -306,12 +328,11 @@ def user_add(
 
 
 @app.command()
-def evaluate(split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")],
-             firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: ../firms.csv).")] = None) -> None:
+def evaluate(
+    split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")],
+    firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: ../firms.csv).")] = None,
+) -> None:
     """Quality report on a labelled split: extraction, domains and ranking, each beside its baseline."""
-    from fundscout.load import InputError
-    from matching.evaluate import evaluate_split, format_report
-
     if not (split / "notices.jsonl").exists():
         typer.echo(f"error: {split}: no notices.jsonl in this directory", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -326,8 +347,6 @@ def evaluate(split: Annotated[Path, typer.Option("--split", help="Labelled split
 @app.command()
 def demo() -> None:
     """Whole pipeline on the bundled sample data, in an embedded SQLite store under $FUNDSCOUT_HOME/demo."""
-    from fundscout.demo import run_demo
-
     for line in run_demo(settings()):
         typer.echo(line)
 

@@ -22,7 +22,7 @@ class Settings:
     timezone: ZoneInfo
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         home = Path(env.get("FUNDSCOUT_HOME") or "./var").resolve()
         database_url = env.get("FUNDSCOUT_DATABASE_URL") or f"sqlite:///{home / 'fundscout.db'}"

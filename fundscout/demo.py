@@ -9,13 +9,15 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from fundscout.briefs import draft_briefs
 from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
 from fundscout.db.models import CallDomain, Match
-from fundscout.load import load_firms
-from matching.firms import read_firms_csv
+from fundscout.load import load_firms, read_firms_csv
+from matching.firms import firm_domains
 from matching.pipeline import match_store
+from reports.briefs import draft_briefs
+from reports.digest import run_weekly
+from reports.digest.collect import Week
 from scrapers.runner import crawl
 
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -41,7 +43,7 @@ def run_demo(cfg: Settings) -> Iterator[str]:
 
     firms_file = read_firms_csv(SAMPLE_DIR / "firms.csv")
     with session_scope(demo_cfg.database_url) as session:
-        firms = load_firms(session, firms_file.firms)
+        firms = load_firms(session, firms_file.firms, firm_domains)
     yield f"  firms:  {firms}"
 
     report = match_store(demo_cfg.database_url)
@@ -57,12 +59,10 @@ def run_demo(cfg: Settings) -> Iterator[str]:
 
 def _digest_stage(cfg: Settings) -> Iterator[str]:
     """Weekly digests of the current week as files (digests/*.xlsx, outbox/*.eml); nothing is sent."""
-    from fundscout.digest import run_weekly
-    from fundscout.digest.collect import Week
-
     today = dt.datetime.now(cfg.timezone).date()
-    report = run_weekly(cfg.database_url, Week.containing(today).name, out_dir=cfg.home, send=False,
-                        smtp_url=None, today=today)
+    report = run_weekly(
+        cfg.database_url, Week.containing(today).name, out_dir=cfg.home, send=False, smtp_url=None, today=today
+    )
     if not report.workbooks:
         yield "  digest: no firm matched an open call yet (no matches in the store), so no digest was written"
         return
@@ -74,8 +74,11 @@ def _briefs_stage(cfg: Settings) -> Iterator[str]:
     out_dir = cfg.home / "briefs"
     drafted = []
     for lang in ("sl", "en"):
-        drafted += draft_briefs(cfg.database_url, min_score=DEMO_BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir,
-                                limit=DEMO_BRIEF_COUNT)
+        drafted += draft_briefs(
+            cfg.database_url, min_score=DEMO_BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir, limit=DEMO_BRIEF_COUNT
+        )
     calls = len({d.call_id for d in drafted})
-    yield (f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for the {calls} best calls "
-           f"(match score ≥ {DEMO_BRIEF_MIN_SCORE:g}) -> {out_dir}")
+    yield (
+        f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for the {calls} best calls "
+        f"(match score ≥ {DEMO_BRIEF_MIN_SCORE:g}) -> {out_dir}"
+    )

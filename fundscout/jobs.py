@@ -13,7 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fundscout.config import settings
+from fundscout.config import has_stable_key, settings
+from matching.pipeline import match_store as match
+from reports.briefs import draft_briefs
+from reports.digest import run_weekly
+from scrapers.runner import CrawlFailed, run_spider
+from scrapers.runner import spider_names as names
 
 CRAWL_TIMEOUT_S = 30 * 60
 BRIEF_MIN_SCORE = 60.0
@@ -24,8 +29,6 @@ class PermanentFailure(Exception):
 
 
 def spider_names() -> list[str]:
-    from scrapers.runner import spider_names as names
-
     return names()
 
 
@@ -35,16 +38,20 @@ def crawl_source(spider: str, *, offline: bool = False) -> dict:
     A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network) and
     `PermanentFailure` when it cannot.
     """
-    from scrapers.runner import CrawlFailed, run_spider
-
     try:
         outcome = run_spider(spider, database_url=settings().database_url, offline=offline, timeout=CRAWL_TIMEOUT_S)
     except CrawlFailed as exc:
         if retry_may_help(exc.outcome.summary):
             raise
         raise PermanentFailure(str(exc)) from exc
-    return {"spider": outcome.spider, "run_id": outcome.run_id, "items": outcome.items,
-            "created": outcome.created, "changed": outcome.changed, "run_dir": str(outcome.run_dir)}
+    return {
+        "spider": outcome.spider,
+        "run_id": outcome.run_id,
+        "items": outcome.items,
+        "created": outcome.created,
+        "changed": outcome.changed,
+        "run_dir": str(outcome.run_dir),
+    }
 
 
 def retry_may_help(run_summary: dict) -> bool:
@@ -56,17 +63,16 @@ def retry_may_help(run_summary: dict) -> bool:
 
 
 def match_store() -> dict:
-    from matching.pipeline import match_store as match
-
     return summary(match(settings().database_url))
 
 
 def draft_review_briefs() -> dict:
-    from fundscout.briefs import draft_briefs
-
     cfg = settings()
     drafted = draft_briefs(cfg.database_url, min_score=BRIEF_MIN_SCORE, lang="sl", out_dir=cfg.home / "briefs")
-    return {"brief_ids": [brief.brief_id for brief in drafted], "outcomes": dict(Counter(brief.outcome for brief in drafted))}
+    return {
+        "brief_ids": [brief.brief_id for brief in drafted],
+        "outcomes": dict(Counter(brief.outcome for brief in drafted)),
+    }
 
 
 def iso_week(moment: datetime) -> str:
@@ -81,17 +87,15 @@ def build_digests(week: str) -> dict:
 
 def send_digests(week: str) -> dict:
     """Send the week's digests; the outbox skips firms already sent to, so a retry sends no duplicate."""
-    from fundscout.config import has_stable_key
-
     if not settings().smtp_url or not has_stable_key():
-        raise PermanentFailure("sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
-                               "(the key keeps unsubscribe links valid after this run)")
+        raise PermanentFailure(
+            "sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
+            "(the key keeps unsubscribe links valid after this run)"
+        )
     return _run_weekly(week, send=True)
 
 
 def _run_weekly(week: str, *, send: bool) -> dict:
-    from fundscout.digest import run_weekly
-
     cfg = settings()
     # the same folder as `fundscout digest`: digests/ and outbox/ with the week in each file name
     return summary(run_weekly(cfg.database_url, week, out_dir=cfg.home, send=send, smtp_url=cfg.smtp_url))

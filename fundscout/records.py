@@ -1,4 +1,4 @@
-"""Validation of call records in the normalised schema, built from the field dictionary."""
+"""Validation of call and firm records, built from the field dictionary (fundscout/fields.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field as PydField, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import Field as PydField
 
-from fundscout.fields import CALL_FIELDS, TRACKED_FIELDS, Field
+from fundscout.fields import CALL_FIELDS, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
+from fundscout.reference import find_municipality, nace_divisions
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -141,3 +143,99 @@ def _jsonable(value: Any) -> Any:
 def content_hash(fact_values: dict[str, Any]) -> str:
     canonical = json.dumps(fact_values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- firm records (fields.FIRM_FIELDS) ------------------------------------------------------------
+
+_NACE = re.compile(r"\d{2}(?:\.\d{1,3})?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _split(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _legal_form(value: Any) -> Any:
+    """The canonical spelling of a legal form: case and spacing do not matter (`D.O.O.`, `d. o. o.`)."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise ValueError(f"legal form is missing; expected one of {', '.join(LEGAL_FORMS)}")
+    folded = re.sub(r"\s+", "", value.lower())
+    for form in LEGAL_FORMS:
+        if re.sub(r"\s+", "", form) == folded:
+            return form
+    raise ValueError(f"unknown legal form {value!r}; expected one of {', '.join(LEGAL_FORMS)}")
+
+
+def _nace_codes(codes: list[str]) -> list[str]:
+    for code in codes:
+        if not _NACE.fullmatch(code):
+            raise ValueError(f"{code!r} is not an SKD 2008 code like 62.010")
+        if code[:2] not in nace_divisions():
+            raise ValueError(f"{code!r} is not an SKD 2008 code: there is no division {code[:2]}")
+    return codes
+
+
+def _municipality(value: str) -> str:
+    found = find_municipality(value)
+    if found is None:
+        raise ValueError(
+            f"unknown municipality {value!r}; expected one of the 212 Slovenian "
+            "municipalities (data/reference/municipalities.csv)"
+        )
+    return found.name
+
+
+def _email(value: str | None) -> str | None:
+    if value and not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value or None
+
+
+# Checks a firm field needs beyond its kind: reference data and spelling tolerance.
+_FIRM_CHECKS: dict[str, list[Any]] = {
+    "legal_form": [BeforeValidator(_legal_form)],
+    "municipality": [AfterValidator(_municipality)],
+    "nace_codes": [AfterValidator(_nace_codes)],
+}
+
+
+def _firm_annotation(field: Field) -> tuple[Any, Any]:
+    checks = _FIRM_CHECKS.get(field.name, [])
+    if field.kind == "list":
+        typ: Any = (
+            Annotated[list[str], BeforeValidator(_split), *checks]
+            if checks
+            else Annotated[list[str], BeforeValidator(_split)]
+        )
+        return typ, (... if field.required else PydField(default_factory=list))
+    if field.kind == "email":
+        return Annotated[str | None, AfterValidator(_email)], None
+    if field.kind == "code":
+        typ = Literal[tuple(field.values)]  # type: ignore[misc]
+    elif field.kind == "key":
+        typ = Annotated[str, PydField(pattern=f"^(?:{field.pattern})$")]
+    else:
+        typ = Annotated[str, PydField(min_length=1)] if field.required else str
+    if checks:
+        typ = Annotated[typ, *checks]
+    return (typ, ...) if field.required else (typ, "")
+
+
+class _FirmBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @property
+    def applicant_type(self) -> str:
+        return LEGAL_FORMS[self.legal_form]  # type: ignore[attr-defined]
+
+
+FirmRecord: type[_FirmBase] = create_model(  # type: ignore[call-overload]
+    "FirmRecord",
+    __base__=_FirmBase,
+    __doc__="A firm of the firm registry (DESIGN.md, the firm CSV). Unknown fields are refused.",
+    **{f.name: _firm_annotation(f) for f in FIRM_FIELDS},
+)

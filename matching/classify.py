@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from matching.normalise import TOKEN, LANGS, detect_language, keys, language_of, notice_body, token_keys
+from matching.normalise import LANGS, TOKEN, detect_language, keys, language_of, notice_body, token_keys
 from matching.taxonomy import STRONG, Concept, Term, domains, neutral_phrases, secondary
 
 TITLE_WEIGHT = 2.0
@@ -84,15 +84,21 @@ def analyse(title: str, text: str) -> Analysis:
         low_title, low_body = title.lower(), body.lower()
         found_title, found_body = TOKEN.findall(low_title), TOKEN.findall(low_body)
         lang = language_of(found_title + found_body, low_title + low_body)
-        return Analysis([("title", _blank_neutral(token_keys(found_title, lang)), TITLE_WEIGHT),
-                         ("text", _blank_neutral(token_keys(found_body, lang)), 1.0)], lang)
+        return Analysis(
+            [
+                ("title", _blank_neutral(token_keys(found_title, lang)), TITLE_WEIGHT),
+                ("text", _blank_neutral(token_keys(found_body, lang)), 1.0),
+            ],
+            lang,
+        )
     lang = detect_language(f"{title}\n{body[:2000]}")
     if (title or "").strip():
         parts = [("title", title, TITLE_WEIGHT), ("text", body, 1.0)]
     else:
         parts = [("lead", body[:LEAD_CHARS], TITLE_WEIGHT), ("text", body[LEAD_CHARS:], 1.0)]
-    return Analysis([(where, _blank_neutral(keys(part, lang, drop_stopwords=False)), weight)
-                     for where, part, weight in parts], lang)
+    return Analysis(
+        [(where, _blank_neutral(keys(part, lang, drop_stopwords=False)), weight) for where, part, weight in parts], lang
+    )
 
 
 @lru_cache(maxsize=1)
@@ -111,9 +117,9 @@ def _blank_neutral(seq: list[str]) -> list[str]:
     out = seq
     for i, key in enumerate(seq):
         for phrase in starts.get(key, ()):
-            if tuple(out[i:i + len(phrase)]) == phrase:
+            if tuple(out[i : i + len(phrase)]) == phrase:
                 out = out if out is not seq else list(seq)
-                out[i:i + len(phrase)] = [""] * len(phrase)
+                out[i : i + len(phrase)] = [""] * len(phrase)
     return out
 
 
@@ -125,8 +131,11 @@ def _lang_indexed(lang: str) -> dict[str, tuple[tuple, tuple, tuple]]:
     ids: dict[tuple[str, str], int] = {}
     out = {}
     for key, entries in _all_indexed().items():
-        entries = [(kind, code, ids.setdefault((kind, code), len(ids)), term) for kind, code, term in entries
-                   if not term.lang or term.lang == lang]
+        entries = [
+            (kind, code, ids.setdefault((kind, code), len(ids)), term)
+            for kind, code, term in entries
+            if not term.lang or term.lang == lang
+        ]
         phrases: dict[str, tuple] = {}
         for e in entries:
             if len(e[3].keys) > 1:
@@ -157,9 +166,9 @@ def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
     last = len(seq) - 1
     for i in [i for i, key in enumerate(seq) if key in present]:
         phrases, words, by_kind = index[seq[i]]
-        for kind, code, concept, term in (phrases.get(seq[i + 1], ()) if phrases and i < last else ()):
+        for kind, code, concept, term in phrases.get(seq[i + 1], ()) if phrases and i < last else ():
             n = len(term.keys)
-            if i < covered.get(concept, 0) or tuple(seq[i:i + n]) != term.keys:
+            if i < covered.get(concept, 0) or tuple(seq[i : i + n]) != term.keys:
                 continue
             found[kind].append((code, term))
             covered[concept] = i + n
@@ -174,8 +183,9 @@ def _hits_all(seq: list[str], lang: str) -> dict[str, list[tuple[str, Term]]]:
     return found
 
 
-def score_concepts(title: str, text: str, kind: str = "domains",
-                   analysis: Analysis | None = None) -> dict[str, tuple[float, dict[str, list], bool]]:
+def score_concepts(
+    title: str, text: str, kind: str = "domains", analysis: Analysis | None = None
+) -> dict[str, tuple[float, dict[str, list], bool]]:
     """Raw score, the terms seen ({text: [weight, zone weight, count, where]}) and whether one was
     strong, per concept of a taxonomy part."""
     analysis = analysis or analyse(title, text)
@@ -195,8 +205,10 @@ def score_concepts(title: str, text: str, kind: str = "domains",
 
 def _evidence(terms: dict[str, list]) -> list[dict]:
     """{term, where, count} of the terms behind a label, strongest first."""
-    return [{"term": t, "where": where, "count": c}
-            for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])]
+    return [
+        {"term": t, "where": where, "count": c}
+        for t, (w, f, c, where) in sorted(terms.items(), key=lambda kv: -kv[1][0] * kv[1][1] * kv[1][2])
+    ]
 
 
 def selected_codes(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[str]:
@@ -204,25 +216,33 @@ def selected_codes(scored: dict[str, tuple[float, dict[str, list], bool]], min_s
     if not scored:
         return []
     best = max(s for s, _, _ in scored.values())
-    return sorted(code for code, (s, _, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best)
+    return sorted(
+        code for code, (s, _, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best
+    )
 
 
 def _select(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float) -> list[DomainLabel]:
     if not scored:
         return []
     best = max(s for s, _, _ in scored.values())
-    labels = [DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
-              for code, (s, terms, strong) in scored.items() if strong and s >= min_score and s >= MIN_SHARE * best]
+    labels = [
+        DomainLabel(code, round(1 - math.exp(-s / 3), 3), _evidence(terms))
+        for code, (s, terms, strong) in scored.items()
+        if strong and s >= min_score and s >= MIN_SHARE * best
+    ]
     return sorted(labels, key=lambda label: -label.score)
 
 
-def select_labels(scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float = MIN_SCORE) -> list[DomainLabel]:
+def select_labels(
+    scored: dict[str, tuple[float, dict[str, list], bool]], min_score: float = MIN_SCORE
+) -> list[DomainLabel]:
     """The domain labels of concept scores already computed (as classify_text)."""
     return _select(scored, min_score)
 
 
-def classify_text(title: str, text: str, *, min_score: float = MIN_SCORE,
-                  analysis: Analysis | None = None) -> list[DomainLabel]:
+def classify_text(
+    title: str, text: str, *, min_score: float = MIN_SCORE, analysis: Analysis | None = None
+) -> list[DomainLabel]:
     """Smart-city domains of a notice (possibly none), best first, each with evidence."""
     return _select(score_concepts(title or "", text or "", analysis=analysis), min_score)
 
@@ -235,5 +255,8 @@ def classify_secondary(title: str, text: str, kind: str, analysis: Analysis | No
 def classify_baseline(text: str) -> list[str]:
     """The plain baseline: a domain whenever one of its strong keywords occurs as a substring."""
     low = (text or "").lower()
-    return [code for code, concept in domains().items()
-            if any(t.weight >= 1.0 and t.text.lower() in low for t in concept.terms)]
+    return [
+        code
+        for code, concept in domains().items()
+        if any(t.weight >= 1.0 and t.text.lower() in low for t in concept.terms)
+    ]

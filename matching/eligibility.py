@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
+from fundscout.reference import find_municipality
 
 # The applicant types of fields.APPLICANT_TYPES a firm counts as, by its own applicant type
-# (matching.firms.LEGAL_FORMS) and whether it is an SME. Societies are NGOs under Slovenian law.
+# (fundscout.fields.LEGAL_FORMS) and whether it is an SME. Societies are NGOs under Slovenian law.
 _ACCEPTED_AS = {
     "enterprise": ("enterprise",),
     "municipality": ("municipality",),
@@ -24,15 +25,33 @@ _ACCEPTED_AS = {
     "natural_person": ("natural_person",),
 }
 _WHO = {  # "ste ..." (you are ...)
-    "sl": {"sme": "MSP", "large_enterprise": "veliko podjetje", "enterprise": "podjetje",
-           "municipality": "občina", "public_institute": "javni zavod", "ngo": "nevladna organizacija",
-           "association": "društvo", "research_org": "raziskovalna organizacija", "natural_person": "fizična oseba"},
-    "en": {"sme": "an SME", "large_enterprise": "a large enterprise", "enterprise": "an enterprise",
-           "municipality": "a municipality", "public_institute": "a public institute", "ngo": "an NGO",
-           "association": "a society", "research_org": "a research organisation", "natural_person": "a natural person"},
+    "sl": {
+        "sme": "MSP",
+        "large_enterprise": "veliko podjetje",
+        "enterprise": "podjetje",
+        "municipality": "občina",
+        "public_institute": "javni zavod",
+        "ngo": "nevladna organizacija",
+        "association": "društvo",
+        "research_org": "raziskovalna organizacija",
+        "natural_person": "fizična oseba",
+    },
+    "en": {
+        "sme": "an SME",
+        "large_enterprise": "a large enterprise",
+        "enterprise": "an enterprise",
+        "municipality": "a municipality",
+        "public_institute": "a public institute",
+        "ngo": "an NGO",
+        "association": "a society",
+        "research_org": "a research organisation",
+        "natural_person": "a natural person",
+    },
 }
-_REGION_IN = {"sl": {"west": "v Zahodni kohezijski regiji", "east": "v Vzhodni kohezijski regiji"},
-              "en": {"west": "in the Western cohesion region", "east": "in the Eastern cohesion region"}}
+_REGION_IN = {
+    "sl": {"west": "v Zahodni kohezijski regiji", "east": "v Vzhodni kohezijski regiji"},
+    "en": {"west": "in the Western cohesion region", "east": "in the Eastern cohesion region"},
+}
 SOON_DAYS = 14
 GROWN_SIZES = ("medium", "large")  # never a start-up (young micro or small firms)
 
@@ -41,7 +60,7 @@ GROWN_SIZES = ("medium", "large")  # never a start-up (young micro or small firm
 class FirmClass:
     """What eligibility looks at in a firm; many firms share one class."""
 
-    applicant_type: str  # matching.firms.LEGAL_FORMS value
+    applicant_type: str  # fundscout.fields.LEGAL_FORMS value
     size_class: str
     cohesion_region: str | None
     municipality: str | None = None  # official name; only calls limited to some municipalities look at it
@@ -87,15 +106,19 @@ class Eligibility:
 # "Občina X objavlja / obvešča / razpisuje", "sredstva dodeljuje Občina X". Names after
 # "občina" stay in the nominative; up to four words are tried, longest first, against the register.
 _PLACE = r"([A-ZČŠŽ][\w-]*(?:[ -](?!(?:in|ter|[Oo]bčin\w*|[Mm]estn\w*)\b)[\w-]+){0,3})"
-_LOCAL = re.compile(r"(?:[Nn]a območju|\b[Vv])\s+(?:[Mm]estne |[Mm]estni )?[Oo]bčin[ei]\s+" + _PLACE
-                    + r"|(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE + r",?\s+(?:objavlja|obvešča|razpisuje|dodeljuje|vabi)\b"
-                    + r"|dodeljuje\s+(?:[Mm]estna )?[Oo]bčina\s+" + _PLACE)
+_LOCAL = re.compile(
+    r"(?:[Nn]a območju|\b[Vv])\s+(?:[Mm]estne |[Mm]estni )?[Oo]bčin[ei]\s+"
+    + _PLACE
+    + r"|(?:[Mm]estna )?[Oo]bčina\s+"
+    + _PLACE
+    + r",?\s+(?:objavlja|obvešča|razpisuje|dodeljuje|vabi)\b"
+    + r"|dodeljuje\s+(?:[Mm]estna )?[Oo]bčina\s+"
+    + _PLACE
+)
 _MORE = re.compile(r"\s*(?:,|\bin\b|\bter\b)\s*(?:[Mm]estne |[Mm]estna )?[Oo]bčin[ae]\s+" + _PLACE)
 
 
 def _municipality_at(words: str) -> str | None:
-    from matching.taxonomy import find_municipality
-
     parts = words.split()
     for n in range(len(parts), 0, -1):
         found = find_municipality(" ".join(parts[:n]).rstrip(",."))
@@ -105,10 +128,14 @@ def _municipality_at(words: str) -> str | None:
 
 
 # Areas a call may be limited to whose municipalities are not in our reference data.
-_UNRESOLVED = {"problem_areas": re.compile(r"problemsk\w*\s+(?:in\s+\w+\s+problemsk\w*\s+)?območj", re.I),
-               "las": re.compile(r"\bLAS\b|lokaln\w+\s+akcijsk\w+\s+skupin", re.I)}
-_AREA_NAMES = {"sl": {"problem_areas": "problemska območja", "las": "območje lokalne akcijske skupine (LAS)"},
-               "en": {"problem_areas": "problem areas", "las": "the area of a local action group (LAG)"}}
+_UNRESOLVED = {
+    "problem_areas": re.compile(r"problemsk\w*\s+(?:in\s+\w+\s+problemsk\w*\s+)?območj", re.I),
+    "las": re.compile(r"\bLAS\b|lokaln\w+\s+akcijsk\w+\s+skupin", re.I),
+}
+_AREA_NAMES = {
+    "sl": {"problem_areas": "problemska območja", "las": "območje lokalne akcijske skupine (LAS)"},
+    "en": {"problem_areas": "problem areas", "las": "the area of a local action group (LAG)"},
+}
 
 
 def unresolved_area(text: str) -> str | None:
@@ -160,13 +187,17 @@ def _time_left(call: CallTerms, today: dt.date, lang: str) -> str | None:
     if call.until_funds_spent:
         return "razpis je odprt do porabe sredstev" if sl else "open until the funds are spent"
     if not call.deadlines:
-        return ("rok za oddajo ni naveden; preverite razpisno dokumentacijo" if sl
-                else "no deadline given; check the call documents")
+        return (
+            "rok za oddajo ni naveden; preverite razpisno dokumentacijo"
+            if sl
+            else "no deadline given; check the call documents"
+        )
     return None
 
 
-def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: bool = False,
-           lang: str = "sl") -> Eligibility:
+def assess(
+    firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: bool = False, lang: str = "sl"
+) -> Eligibility:
     """Verdict and reasons; False wins over None, None (the call does not say) over True."""
     sl = lang == "sl"
     verdicts: list[bool | None] = []
@@ -179,7 +210,9 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
     elif status == "closed":
         last = _date(max(call.deadlines))
         if include_closed:
-            reasons.append(f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})")
+            reasons.append(
+                f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})"
+            )
         else:
             verdicts.append(False)
             reasons.append(f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}")
@@ -193,23 +226,35 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
             reasons.append(f"ste {who}" if sl else f"you are {who}")
         elif "other" in call.applicant_types:
             verdicts.append(None)
-            reasons.append("razpis dovoljuje tudi druge prijavitelje; preverite, ali ste med njimi" if sl
-                           else "the call also admits other applicants; check whether you are one")
+            reasons.append(
+                "razpis dovoljuje tudi druge prijavitelje; preverite, ali ste med njimi"
+                if sl
+                else "the call also admits other applicants; check whether you are one"
+            )
         else:
             listed = ", ".join(APPLICANT_TYPES[t][0 if sl else 1] for t in call.applicant_types)
             verdicts.append(False)
-            reasons.append(f"razpis je namenjen le tem prijaviteljem: {listed}; vi ste {who}" if sl
-                           else f"the call is only for: {listed}; you are {who}")
+            reasons.append(
+                f"razpis je namenjen le tem prijaviteljem: {listed}; vi ste {who}"
+                if sl
+                else f"the call is only for: {listed}; you are {who}"
+            )
     else:
         verdicts.append(None)
-        reasons.append("razpis ne navaja upravičenih prijaviteljev; preverite razpisno dokumentacijo" if sl
-                       else "the call does not name eligible applicants; check the call documents")
+        reasons.append(
+            "razpis ne navaja upravičenih prijaviteljev; preverite razpisno dokumentacijo"
+            if sl
+            else "the call does not name eligible applicants; check the call documents"
+        )
 
     if call.cohesion_regions and set(call.cohesion_regions) != set(COHESION_REGIONS):
         if firm.cohesion_region in call.cohesion_regions:
             verdicts.append(True)
-            reasons.append(f"sedež imate {region}, kamor je razpis omejen" if sl
-                           else f"your seat is {region}, where the call is limited to")
+            reasons.append(
+                f"sedež imate {region}, kamor je razpis omejen"
+                if sl
+                else f"your seat is {region}, where the call is limited to"
+            )
         else:
             allowed = ", ".join(COHESION_REGIONS[r][0 if sl else 1] for r in call.cohesion_regions)
             verdicts.append(False)
@@ -223,25 +268,37 @@ def assess(firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: 
             reasons.append("razpis je namenjen zagonskim podjetjem" if sl else "the call is for start-ups")
         else:
             verdicts.append(None)
-            reasons.append("razpis je namenjen zagonskim podjetjem; preverite, ali izpolnjujete pogoje" if sl
-                           else "the call is for start-ups; check whether you qualify")
+            reasons.append(
+                "razpis je namenjen zagonskim podjetjem; preverite, ali izpolnjujete pogoje"
+                if sl
+                else "the call is for start-ups; check whether you qualify"
+            )
 
     if call.unresolved_area:
         verdicts.append(None)
-        reasons.append(f"razpis je omejen na {_AREA_NAMES['sl'][call.unresolved_area]}; preverite, ali vaša občina sodi tja"
-                       if sl else f"the call is limited to {_AREA_NAMES['en'][call.unresolved_area]}; check whether "
-                       "your municipality is among them")
+        reasons.append(
+            f"razpis je omejen na {_AREA_NAMES['sl'][call.unresolved_area]}; preverite, ali vaša občina sodi tja"
+            if sl
+            else f"the call is limited to {_AREA_NAMES['en'][call.unresolved_area]}; check whether "
+            "your municipality is among them"
+        )
 
     if call.municipalities:
         places = ", ".join(call.municipalities)
         if firm.municipality in call.municipalities:
             verdicts.append(True)
-            reasons.append(f"razpis je namenjen območju občine {places}, kjer imate sedež" if sl
-                           else f"the call is for the municipality of {places}, where your seat is")
+            reasons.append(
+                f"razpis je namenjen območju občine {places}, kjer imate sedež"
+                if sl
+                else f"the call is for the municipality of {places}, where your seat is"
+            )
         else:
             verdicts.append(False)
-            reasons.append(f"razpis je namenjen le območju občine {places}" if sl
-                           else f"the call is only for the municipality of {places}")
+            reasons.append(
+                f"razpis je namenjen le območju občine {places}"
+                if sl
+                else f"the call is only for the municipality of {places}"
+            )
 
     left = _time_left(call, today, lang) if status == "open" else None
     if left:

@@ -1,6 +1,6 @@
 """`fundscout evaluate --split DIR`: extraction, domain and ranking quality, each beside a baseline.
 
-- extraction: per-field accuracy from scrapers.extract.evaluate (its plain-regex baseline beside);
+- extraction: per-field accuracy from fundscout.extract.evaluate (its plain-regex baseline beside);
 - domains: micro precision / recall / F1 of `classify_text` against `labels.domains`; baseline:
   a domain whenever one of its keywords occurs as a substring;
 - ranking: mean nDCG@5 over the firms with a judged call, calls judged as if open (as the split
@@ -16,8 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from fundscout.extract.evaluate import baseline_scores, extraction_scores
+from fundscout.load import read_firms_csv
 from matching.classify import classify_baseline
-from matching.firms import read_firms_csv
 from matching.pipeline import calls_from_notices, entry_from_profile, match_rows
 
 WORD = re.compile(r"\w{4,}")
@@ -42,7 +43,7 @@ def micro_prf(gold: dict[str, set[str]], predicted: dict[str, set[str]]) -> dict
 
 
 def _dcg(grades: list[int]) -> float:
-    return sum((2 ** grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
+    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
 
 
 def mean_ndcg(judgments: dict[str, dict[str, int]], scores: dict[str, list[tuple[float, str]]], k: int = 5) -> float:
@@ -73,12 +74,7 @@ def evaluate_split(split: Path, firms_csv: Path | None = None) -> dict[str, Any]
     notices = _rows(notices_path)
     report: dict[str, Any] = {"split": str(split), "notices": len(notices)}
 
-    try:
-        from scrapers.extract.evaluate import baseline_scores, extraction_scores
-    except ImportError:  # the extraction stage is not in this checkout
-        report["extraction"] = None
-    else:
-        report["extraction"] = {"ours": extraction_scores(notices), "baseline": baseline_scores(notices)}
+    report["extraction"] = {"ours": extraction_scores(notices), "baseline": baseline_scores(notices)}
 
     calls = calls_from_notices(notices_path)
     labelled = {n["id"]: n for n in notices if (n.get("labels") or {}).get("domains") is not None}
@@ -96,14 +92,15 @@ def evaluate_split(split: Path, firms_csv: Path | None = None) -> dict[str, Any]
             if j["call_id"] in ids:
                 judged.setdefault(j["firm_id"], {})[j["call_id"]] = j["grade"]
         profiles = read_firms_csv(firms_csv).firms
-        rows = match_rows([entry_from_profile(p) for p in profiles], calls, include_closed=True,
-                          today=dt.date.today())
+        rows = match_rows([entry_from_profile(p) for p in profiles], calls, include_closed=True, today=dt.date.today())
         ranked: dict[str, list[tuple[float, str]]] = {}
         for row in rows:
             ranked.setdefault(row.firm_id, []).append((row.score, row.call_id))
-        report["ranking"] = {"ours": mean_ndcg(judged, ranked),
-                             "baseline": mean_ndcg(judged, _baseline_ranking(profiles, notices)),
-                             "firms_judged": sum(1 for r in judged.values() if any(r.values()))}
+        report["ranking"] = {
+            "ours": mean_ndcg(judged, ranked),
+            "baseline": mean_ndcg(judged, _baseline_ranking(profiles, notices)),
+            "firms_judged": sum(1 for r in judged.values() if any(r.values())),
+        }
     else:
         report["ranking"] = None
     return report
@@ -111,19 +108,17 @@ def evaluate_split(split: Path, firms_csv: Path | None = None) -> dict[str, Any]
 
 def format_report(report: dict[str, Any]) -> list[str]:
     """The report as a plain-text table."""
-    lines = [f"split {report['split']}: {report['notices']} notices", "",
-             f"{'measure':<40}{'ours':>8}{'baseline':>10}"]
+    lines = [f"split {report['split']}: {report['notices']} notices", "", f"{'measure':<40}{'ours':>8}{'baseline':>10}"]
+
+    def fmt(value: float | None) -> str:
+        return f"{value:.3f}" if isinstance(value, (int, float)) else "—"
 
     def line(name: str, ours: float | None, base: float | None) -> None:
-        fmt = lambda v: f"{v:.3f}" if isinstance(v, (int, float)) else "—"  # noqa: E731
         lines.append(f"{name:<40}{fmt(ours):>8}{fmt(base):>10}")
 
-    extraction = report.get("extraction")
-    if extraction is None:
-        lines.append("extraction: not available (scrapers.extract is not installed)")
-    else:
-        for name, value in extraction["ours"].items():
-            line(f"extraction accuracy: {name}", value, extraction["baseline"].get(name))
+    extraction = report["extraction"]
+    for name, value in extraction["ours"].items():
+        line(f"extraction accuracy: {name}", value, extraction["baseline"].get(name))
     domains = report["domains"]
     for name in ("precision", "recall", "micro_f1"):
         line(f"domains {name}", domains["ours"][name], domains["baseline"][name])

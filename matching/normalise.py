@@ -19,13 +19,15 @@ LANGS = ("sl", "en")
 TOKEN = re.compile(r"\w+(?:-\w+)*")
 
 # Function words only: topic words that are merely common are down-weighted by IDF instead.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a ali in ter pa da je so bo bi biti sem si smo ste se ne ni na v vo z s za o od do po pri iz k h
 ki kar ko če kot tudi še le že pred med nad pod brez zaradi glede skladno tem ta to te ti tega teh
 tej ter njihov njegov njen svoj vsak več manj lahko mora morajo oziroma oz npr itd št leta leto
 the of and or to in on at by for with from as is are was were be been this that these those it its
 an a their his her our your we you they not no all any each which who whom whose will shall can may
-""".split())
+""".split()
+)
 
 _ENDINGS = ("ega", "emu", "imi", "ama", "ami", "ih", "im", "ov", "om", "ah", "em", "a", "e", "i", "o", "u")
 _VOWELS = set("aeiou")

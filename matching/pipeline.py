@@ -17,18 +17,40 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import delete, select
 
-from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
+from fundscout.db import session_scope
+from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
+from fundscout.extract import extract_notice
+from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS, LEGAL_FORMS
+from fundscout.load import InputError, read_firms_csv, read_jsonl
+from fundscout.records import FirmRecord, RecordError
+from fundscout.reference import REFERENCE_DIR, find_municipality
 from matching.classify import (
-    MAX_REPEATS, PROFILE_MIN_SCORE, REPEAT_BONUS, DomainLabel, analyse, classify_secondary, classify_text, score_concepts, select_labels, selected_codes,
+    MAX_REPEATS,
+    PROFILE_MIN_SCORE,
+    REPEAT_BONUS,
+    DomainLabel,
+    analyse,
+    classify_secondary,
+    classify_text,
+    score_concepts,
+    select_labels,
+    selected_codes,
 )
 from matching.eligibility import (
-    GROWN_SIZES, CallTerms, FirmClass, assess, call_status, local_area, unresolved_area,
+    GROWN_SIZES,
+    CallTerms,
+    FirmClass,
+    assess,
+    call_status,
+    local_area,
+    unresolved_area,
 )
-from matching.firms import LEGAL_FORMS, FirmProfile, nace_domains_of, read_firms_csv
+from matching.firms import nace_domains_of
 from matching.normalise import keys
 from matching.relevance import CallProfile, FirmEntry, Matcher, call_audience, relevance_reasons, text_features
-from matching.taxonomy import REFERENCE_DIR, adoption_terms, find_municipality
+from matching.taxonomy import adoption_terms
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
 
@@ -42,27 +64,54 @@ class MatchRow:
     reasons: dict[str, list[str]]  # {"eligibility": [...], "relevance": [...]}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"firm_id": self.firm_id, "call_id": self.call_id, "score": self.score,
-                "eligible": self.eligible, "reasons": self.reasons}
+        return {
+            "firm_id": self.firm_id,
+            "call_id": self.call_id,
+            "score": self.score,
+            "eligible": self.eligible,
+            "reasons": self.reasons,
+        }
 
 
 # --- building the inputs ---------------------------------------------------------------------------
 
-def firm_entry(firm_id: str, name: str, legal_form: str, size_class: str, municipality: str,
-               nace_codes: list[str], description: str, interests: list[str]) -> FirmEntry:
+
+def firm_entry(
+    firm_id: str,
+    name: str,
+    legal_form: str,
+    size_class: str,
+    municipality: str,
+    nace_codes: list[str],
+    description: str,
+    interests: list[str],
+) -> FirmEntry:
     place = find_municipality(municipality)
     title = "; ".join(interests or [])
     analysis = analyse(title, description or "")
     declared = selected_codes(score_concepts(title, description, "domains", analysis), PROFILE_MIN_SCORE)
     purposes = _confidences(score_concepts(title, description, "thematic_objectives", analysis))
-    startup = _confidences(score_concepts(title, description, "applicant_audience", analysis)).get("startup", 0.0) >= 0.5
+    startup = (
+        _confidences(score_concepts(title, description, "applicant_audience", analysis)).get("startup", 0.0) >= 0.5
+    )
     return FirmEntry(
-        firm_id=firm_id, name=name,
-        klass=FirmClass(LEGAL_FORMS.get(legal_form, "other"), size_class, place.cohesion_region if place else None,
-                        place.name if place else None, startup),
-        nace_codes=list(nace_codes), description=description or "", interests=list(interests or []),
-        declared_domains=declared, domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
-        purposes=purposes, startup=startup, features=text_features(analysis),
+        firm_id=firm_id,
+        name=name,
+        klass=FirmClass(
+            LEGAL_FORMS.get(legal_form, "other"),
+            size_class,
+            place.cohesion_region if place else None,
+            place.name if place else None,
+            startup,
+        ),
+        nace_codes=list(nace_codes),
+        description=description or "",
+        interests=list(interests or []),
+        declared_domains=declared,
+        domains=sorted(set(declared) | set(nace_domains_of(nace_codes))),
+        purposes=purposes,
+        startup=startup,
+        features=text_features(analysis),
     )
 
 
@@ -70,9 +119,10 @@ def _confidences(scored: dict[str, tuple[float, dict, bool]]) -> dict[str, float
     return {code: 1 - math.exp(-score / 2) for code, (score, _, _) in scored.items()}
 
 
-def entry_from_profile(p: FirmProfile) -> FirmEntry:
-    return firm_entry(p.firm_id, p.name, p.legal_form, p.size_class, p.municipality, p.nace_codes,
-                      p.description, p.interests)
+def entry_from_profile(p: FirmRecord) -> FirmEntry:
+    return firm_entry(
+        p.firm_id, p.name, p.legal_form, p.size_class, p.municipality, p.nace_codes, p.description, p.interests
+    )
 
 
 def _dates(values: Iterable[Any] | None) -> tuple[dt.date, ...]:
@@ -129,17 +179,24 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
     wording = _confidences(score_concepts(title, text, "applicant_audience", analysis))
     if wording.get("startup", 0.0) >= STARTUP_CALL:
         terms = replace(terms, startups_only=True)
-    return CallProfile(call_id, title or "", text or "", terms,
-                       domains=subject_confidences(labels, scored),
-                       s4={label.domain: label.score for label in s4}, labels=labels,
-                       audience=call_audience(terms.applicant_types, wording),
-                       purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
-                       trades=_confidences(score_concepts(title, text, "nace_hints", analysis)),
-                       features=text_features(analysis))
+    return CallProfile(
+        call_id,
+        title or "",
+        text or "",
+        terms,
+        domains=subject_confidences(labels, scored),
+        s4={label.domain: label.score for label in s4},
+        labels=labels,
+        audience=call_audience(terms.applicant_types, wording),
+        purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
+        trades=_confidences(score_concepts(title, text, "nace_hints", analysis)),
+        features=text_features(analysis),
+    )
 
 
-def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,
-                      include_closed: bool) -> tuple[np.ndarray, np.ndarray, list[FirmClass]]:
+def eligibility_table(
+    firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date, include_closed: bool
+) -> tuple[np.ndarray, np.ndarray, list[FirmClass]]:
     """(classes x calls verdict codes -1/0/1, class index of each firm, the classes).
 
     The same rules as eligibility.assess, on bit masks: a class is compared with all calls at once."""
@@ -147,25 +204,37 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
     # some call is limited to it (local calls are few), so the table stays small.
     local = {m for c in calls for m in c.terms.municipalities}
     classes: dict[FirmClass, int] = {}
-    index = np.array([classes.setdefault(f.klass if f.klass.municipality in local
-                                         else replace(f.klass, municipality=None), len(classes))
-                      for f in firms], np.int64)
+    index = np.array(
+        [
+            classes.setdefault(
+                f.klass if f.klass.municipality in local else replace(f.klass, municipality=None), len(classes)
+            )
+            for f in firms
+        ],
+        np.int64,
+    )
     bit = {code: 1 << i for i, code in enumerate(APPLICANT_TYPES)}
     call_types = np.array([sum(bit[t] for t in set(c.terms.applicant_types)) for c in calls], np.int64)
     other = (call_types & bit["other"]) != 0
-    limited = [bool(c.terms.cohesion_regions) and set(c.terms.cohesion_regions) != set(COHESION_REGIONS)
-               for c in calls]
-    blocked = np.array([call_status(c.terms, today) == "withdrawn"
-                        or (call_status(c.terms, today) == "closed" and not include_closed) for c in calls])
+    limited = [bool(c.terms.cohesion_regions) and set(c.terms.cohesion_regions) != set(COHESION_REGIONS) for c in calls]
+    blocked = np.array(
+        [
+            call_status(c.terms, today) == "withdrawn"
+            or (call_status(c.terms, today) == "closed" and not include_closed)
+            for c in calls
+        ]
+    )
     startups_only = np.array([c.terms.startups_only for c in calls], bool)
     unresolved = np.array([c.terms.unresolved_area is not None for c in calls], bool)
     table = np.empty((len(classes), len(calls)), np.int8)
     for klass, row in classes.items():
         type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
-        region_ok = np.array([not lim or klass.cohesion_region in c.terms.cohesion_regions
-                              for lim, c in zip(limited, calls)], bool)
-        local_ok = np.array([not c.terms.municipalities or klass.municipality in c.terms.municipalities
-                             for c in calls], bool)
+        region_ok = np.array(
+            [not lim or klass.cohesion_region in c.terms.cohesion_regions for lim, c in zip(limited, calls)], bool
+        )
+        local_ok = np.array(
+            [not c.terms.municipalities or klass.municipality in c.terms.municipalities for c in calls], bool
+        )
         no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
         unknown = (call_types == 0) | (~type_ok & other) | unresolved
         if not klass.startup:
@@ -175,15 +244,23 @@ def eligibility_table(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], 
     return table, index, list(classes)
 
 
-def build_matcher(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date,
-                  include_closed: bool) -> Matcher:
+def build_matcher(
+    firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date, include_closed: bool
+) -> Matcher:
     table, index, _ = eligibility_table(firms, calls, today, include_closed)
     return Matcher(firms, calls, table, index)
 
 
-def match_rows(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], *, top: int | None = None,
-               today: dt.date | None = None, include_closed: bool = False, lang: str = "sl",
-               min_score: float = 0.0) -> list[MatchRow]:
+def match_rows(
+    firms: Sequence[FirmEntry],
+    calls: Sequence[CallProfile],
+    *,
+    top: int | None = None,
+    today: dt.date | None = None,
+    include_closed: bool = False,
+    lang: str = "sl",
+    min_score: float = 0.0,
+) -> list[MatchRow]:
     """Scored pairs with their reasons: the best `top` calls per firm, or all pairs."""
     today = today or dt.date.today()
     if not firms or not calls:
@@ -197,21 +274,26 @@ def match_rows(firms: Sequence[FirmEntry], calls: Sequence[CallProfile], *, top:
         firm, call = firms[ranked.firm_index], calls[ranked.call_index]
         verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
         parts = matcher.components(ranked.firm_index, ranked.call_index)
-        rows.append(MatchRow(firm.firm_id, call.call_id, round(ranked.score, 1), verdict.eligible, {
-            "eligibility": verdict.reasons,
-            "relevance": relevance_reasons(firm, call, parts, call_keys[ranked.call_index], lang),
-        }))
+        rows.append(
+            MatchRow(
+                firm.firm_id,
+                call.call_id,
+                round(ranked.score, 1),
+                verdict.eligible,
+                {
+                    "eligibility": verdict.reasons,
+                    "relevance": relevance_reasons(firm, call, parts, call_keys[ranked.call_index], lang),
+                },
+            )
+        )
     return rows
 
 
 # --- file mode -------------------------------------------------------------------------------------
 
-def calls_from_notices(path: Path) -> list[CallProfile]:
-    """Notice rows {id, url, text} -> call profiles, facts read with scrapers.extract."""
-    from fundscout.load import InputError, read_jsonl
-    from fundscout.records import RecordError
-    from scrapers.extract import extract_notice
 
+def calls_from_notices(path: Path) -> list[CallProfile]:
+    """Notice rows {id, url, text} -> call profiles, facts read with fundscout.extract."""
     calls, errors = [], []
     for number, row in read_jsonl(path):
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
@@ -227,10 +309,6 @@ def calls_from_notices(path: Path) -> list[CallProfile]:
 
 def classify_file(notices: Path, output: Path) -> int:
     """`fundscout classify`: one row per notice with its domains, scores and evidence."""
-    from fundscout.load import InputError, read_jsonl
-    from fundscout.records import RecordError
-    from scrapers.extract import extract_notice
-
     out, errors = [], []
     for number, row in read_jsonl(notices):
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
@@ -238,9 +316,14 @@ def classify_file(notices: Path, output: Path) -> int:
             continue
         title = extract_notice(row["text"], row.get("url")).fields.get("title") or ""
         labels = classify_text(title, row["text"])
-        out.append({"id": row["id"], "domains": [label.domain for label in labels],
-                    "scores": {label.domain: label.score for label in labels},
-                    "evidence": {label.domain: label.evidence for label in labels}})
+        out.append(
+            {
+                "id": row["id"],
+                "domains": [label.domain for label in labels],
+                "scores": {label.domain: label.score for label in labels},
+                "evidence": {label.domain: label.evidence for label in labels},
+            }
+        )
     if errors:
         raise InputError(errors)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -248,8 +331,16 @@ def classify_file(notices: Path, output: Path) -> int:
     return len(out)
 
 
-def match_file(notices: Path, firms_csv: Path, output: Path, *, top: int | None = None,
-               include_closed: bool = False, today: dt.date | None = None, lang: str = "sl") -> dict[str, Any]:
+def match_file(
+    notices: Path,
+    firms_csv: Path,
+    output: Path,
+    *,
+    top: int | None = None,
+    include_closed: bool = False,
+    today: dt.date | None = None,
+    lang: str = "sl",
+) -> dict[str, Any]:
     """`fundscout match --input N.jsonl --firms F.csv --output O.jsonl`: no database."""
     parsed = read_firms_csv(firms_csv)
     firms = [entry_from_profile(p) for p in parsed.firms]
@@ -285,9 +376,11 @@ class StoreReport:
     changed_call_ids: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"{self.calls_classified} calls (re)classified, {self.firms_updated} firm profiles updated, "
-                f"{self.pairs_unchanged} stored pairs unchanged, {self.pairs_scored} pairs of changed firms or "
-                f"calls scored, {self.pairs_written} written")
+        return (
+            f"{self.calls_classified} calls (re)classified, {self.firms_updated} firm profiles updated, "
+            f"{self.pairs_unchanged} stored pairs unchanged, {self.pairs_scored} pairs of changed firms or "
+            f"calls scored, {self.pairs_written} written"
+        )
 
 
 def _half(*inputs: Any) -> str:
@@ -298,14 +391,10 @@ def _call_text(call: Any) -> str:
     return "\n".join(filter(None, [call.summary, call.programme, call.publisher]))
 
 
-def match_store(database_url: str, *, today: dt.date | None = None, lang: str = "sl",
-                include_closed: bool = False) -> StoreReport:
+def match_store(
+    database_url: str, *, today: dt.date | None = None, lang: str = "sl", include_closed: bool = False
+) -> StoreReport:
     """Classify calls, derive firm domains, and recompute the matches whose inputs changed."""
-    from sqlalchemy import delete, select
-
-    from fundscout.db import session_scope
-    from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
-
     today = today or dt.date.today()
     version = model_version()
     report = StoreReport()
@@ -319,8 +408,17 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
 
         profiles = []
         for call in stored_calls:
-            fields = {name: getattr(call, name) for name in
-                      ("applicant_types", "cohesion_regions", "deadlines", "until_funds_spent", "withdrawn", "publisher")}
+            fields = {
+                name: getattr(call, name)
+                for name in (
+                    "applicant_types",
+                    "cohesion_regions",
+                    "deadlines",
+                    "until_funds_spent",
+                    "withdrawn",
+                    "publisher",
+                )
+            }
             profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields, _call_text(call)))
             profiles.append(profile)
             labels = profile.labels
@@ -329,16 +427,31 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
             if set(new) != set(old) or sorted(call.domains or []) != sorted(new):
                 session.execute(delete(CallDomain).where(CallDomain.call_id == call.id))
                 for label in labels:
-                    session.add(CallDomain(call_id=call.id, domain=label.domain, score=label.score,
-                                           evidence=label.evidence, classified_at=now))
+                    session.add(
+                        CallDomain(
+                            call_id=call.id,
+                            domain=label.domain,
+                            score=label.score,
+                            evidence=label.evidence,
+                            classified_at=now,
+                        )
+                    )
                 call.domains = sorted(new)
                 report.calls_classified += 1
                 report.changed_call_ids.append(call.id)
 
         entries = []
         for firm in stored_firms:
-            entry = firm_entry(firm.firm_id, firm.name, firm.legal_form, firm.size_class, firm.municipality,
-                               firm.nace_codes or [], firm.description or "", firm.interests or [])
+            entry = firm_entry(
+                firm.firm_id,
+                firm.name,
+                firm.legal_form,
+                firm.size_class,
+                firm.municipality,
+                firm.nace_codes or [],
+                firm.description or "",
+                firm.interests or [],
+            )
             entries.append(entry)
             if sorted(firm.domains or []) != entry.domains:
                 firm.domains = entry.domains
@@ -349,10 +462,13 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
 
         # inputs_hash = firm half + call half, so the sides whose inputs changed are known without
         # visiting every pair: only their rows and columns are rescored into the store.
-        firm_half = [_half(version, f.content_hash, e.domains, lang, include_closed)
-                     for f, e in zip(stored_firms, entries)]
-        call_half = [_half(c.content_hash, call_status(p.terms, today), sorted(p.domains))
-                     for c, p in zip(stored_calls, profiles)]
+        firm_half = [
+            _half(version, f.content_hash, e.domains, lang, include_closed) for f, e in zip(stored_firms, entries)
+        ]
+        call_half = [
+            _half(c.content_hash, call_status(p.terms, today), sorted(p.domains))
+            for c, p in zip(stored_calls, profiles)
+        ]
         existing = {(m.firm_id, m.call_id): m for m in session.scalars(select(Match))}
         firm_row = {e.firm_id: i for i, e in enumerate(entries)}
         call_col = {p.call_id: j for j, p in enumerate(profiles)}
@@ -365,16 +481,18 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
             if j is not None and row.inputs_hash[32:] == call_half[j]:
                 call_seen[j] = True
         firm_changed, call_changed = ~firm_seen, ~call_seen
-        report.pairs_unchanged = sum(1 for (f, c), row in existing.items()
-                                     if f in firm_row and c in call_col
-                                     and row.inputs_hash == firm_half[firm_row[f]] + call_half[call_col[c]])
+        report.pairs_unchanged = sum(
+            1
+            for (f, c), row in existing.items()
+            if f in firm_row and c in call_col and row.inputs_hash == firm_half[firm_row[f]] + call_half[call_col[c]]
+        )
         if not firm_changed.any() and not call_changed.any():
             return report
 
         matcher = build_matcher(entries, profiles, today, include_closed)
         call_keys: dict[int, set[str]] = {}
         for start, block in matcher.chunks():
-            rows_changed = firm_changed[start:start + len(block)]
+            rows_changed = firm_changed[start : start + len(block)]
             todo = np.argwhere(rows_changed[:, None] | call_changed[None, :])
             report.pairs_scored += len(todo)
             for local, j in todo:
@@ -390,10 +508,17 @@ def match_store(database_url: str, *, today: dt.date | None = None, lang: str = 
                 if j not in call_keys:
                     call_keys[j] = set(keys(f"{call.title}\n{call.text}"))
                 verdict = assess(firm.klass, call.terms, today, include_closed=include_closed, lang=lang)
-                reasons = {"eligibility": verdict.reasons,
-                           "relevance": relevance_reasons(firm, call, matcher.components(i, j), call_keys[j], lang)}
-                values = dict(score=round(score, 1), eligible=verdict.eligible, reasons=reasons,
-                              inputs_hash=inputs, computed_at=now)
+                reasons = {
+                    "eligibility": verdict.reasons,
+                    "relevance": relevance_reasons(firm, call, matcher.components(i, j), call_keys[j], lang),
+                }
+                values = dict(
+                    score=round(score, 1),
+                    eligible=verdict.eligible,
+                    reasons=reasons,
+                    inputs_hash=inputs,
+                    computed_at=now,
+                )
                 if row is None:
                     session.add(Match(firm_id=firm.firm_id, call_id=call.call_id, **values))
                 else:

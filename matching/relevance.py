@@ -32,20 +32,21 @@ and cohesion region share a row, so eligibility is assessed once per class and c
 from __future__ import annotations
 
 import math
-from itertools import chain
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import randomized_svd
 
+from fundscout.reference import nace_divisions
 from matching.classify import Analysis
 from matching.eligibility import CallTerms, FirmClass
 from matching.normalise import STOPWORDS, keys
-from matching.taxonomy import domains, nace_domains, nace_divisions, secondary
+from matching.taxonomy import domains, nace_domains, secondary
 
 W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.25, 0.15, 0.3
 W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no market for a software firm
@@ -98,8 +99,7 @@ def _hint_codes() -> tuple[str, ...]:
 @lru_cache(maxsize=65_536)
 def _code_trades(prefix: str) -> np.ndarray:
     """Which hinted SKD prefixes (taxonomy `nace_hints`) an SKD code, cut to five characters, falls under."""
-    return np.array([prefix == h or prefix.startswith(h if "." in h else h + ".") for h in _hint_codes()],
-                    np.float32)
+    return np.array([prefix == h or prefix.startswith(h if "." in h else h + ".") for h in _hint_codes()], np.float32)
 
 
 def _trade_vector(nace_codes: Sequence[str]) -> np.ndarray:
@@ -110,8 +110,16 @@ def _trade_vector(nace_codes: Sequence[str]) -> np.ndarray:
 
 
 DOMAIN_CODES = tuple(domains())
-AUDIENCE_CODES = ("enterprise", "startup", "municipality", "ngo", "association", "public_institute",
-                  "research_org", "natural_person")
+AUDIENCE_CODES = (
+    "enterprise",
+    "startup",
+    "municipality",
+    "ngo",
+    "association",
+    "public_institute",
+    "research_org",
+    "natural_person",
+)
 _AUDIENCE_OF = {"sme": "enterprise", "large_enterprise": "enterprise"}  # APPLICANT_TYPES -> audience code
 
 
@@ -202,7 +210,7 @@ def _code_vector(prefix: str) -> np.ndarray:
     for d in nace_domains(prefix):
         v[DOMAIN_CODES.index(d)] = 1
     division = nace_divisions().get(prefix[:2])
-    for area in (division.s4 if division else ()):
+    for area in division.s4 if division else ():
         if area in s4:
             v[len(DOMAIN_CODES) + s4.index(area)] = 1
     return v
@@ -224,8 +232,10 @@ def call_audience(applicant_types: Sequence[str], wording: dict[str, float]) -> 
     """Extracted eligible applicants when known, else the audience the wording suggests."""
     explicit = {_AUDIENCE_OF.get(t, t) for t in applicant_types if t != "other"}
     if explicit:  # the wording still tells whether an SME call is for start-ups
-        return {**{code: 1.0 for code in explicit if code in AUDIENCE_CODES},
-                **({"startup": wording["startup"]} if "startup" in wording else {})}
+        return {
+            **{code: 1.0 for code in explicit if code in AUDIENCE_CODES},
+            **({"startup": wording["startup"]} if "startup" in wording else {}),
+        }
     if not wording:  # a call that does not say whom it addresses is not thereby for nobody
         return {code: UNKNOWN_AUDIENCE for code in AUDIENCE_CODES if code != "startup"}
     return dict(wording)
@@ -247,8 +257,14 @@ def _is_enterprise(firm: FirmEntry) -> float:
 
 def firm_vectors(firm: FirmEntry) -> tuple[np.ndarray, ...]:
     trade = _trade_vector(firm.nace_codes)
-    return (domain_vector(firm), nace_vector(firm), audience_vector(firm), purpose_vector(firm.purposes),
-            trade, mismatch_vector(_is_enterprise(firm), trade))
+    return (
+        domain_vector(firm),
+        nace_vector(firm),
+        audience_vector(firm),
+        purpose_vector(firm.purposes),
+        trade,
+        mismatch_vector(_is_enterprise(firm), trade),
+    )
 
 
 def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
@@ -261,8 +277,14 @@ def call_vectors(call: CallProfile) -> tuple[np.ndarray, ...]:
     purposes = np.array([call.purposes.get(t, 0.0) for t in _to_codes()], np.float32)
     trades = np.array([call.trades.get(h, 0.0) for h in _hint_codes()], np.float32)
     pays = trades / max(1.0, float(trades.sum()))
-    return (dom / max(1.0, float(dom.sum())), np.concatenate([dom, 0.5 * s4]), audience, purposes, trades,
-            np.concatenate([[pays.sum()], -pays]).astype(np.float32))
+    return (
+        dom / max(1.0, float(dom.sum())),
+        np.concatenate([dom, 0.5 * s4]),
+        audience,
+        purposes,
+        trades,
+        np.concatenate([[pays.sum()], -pays]).astype(np.float32),
+    )
 
 
 def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
@@ -276,8 +298,9 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
         columns = np.fromiter((code(x) for f in firms for x in items(f)), np.int64, int(counts.sum()))
         return np.repeat(np.arange(n), counts), columns
 
-    def fill(width: int, items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int],
-             value: float = 1.0) -> np.ndarray:
+    def fill(
+        width: int, items: Callable[[FirmEntry], Sequence], code: Callable[[Any], int], value: float = 1.0
+    ) -> np.ndarray:
         out = np.zeros((n, width), np.float32)
         rows, columns = flat(items, code)
         out[rows, columns] = value
@@ -286,8 +309,10 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
     d_index = {d: i for i, d in enumerate(DOMAIN_CODES)}.__getitem__
     a_index = {a: i for i, a in enumerate(AUDIENCE_CODES)}
     t_index = {t: i for i, t in enumerate(_to_codes())}.__getitem__
-    dom = np.maximum(fill(len(DOMAIN_CODES), lambda f: f.domains, d_index, NACE_ONLY_WEIGHT),
-                     fill(len(DOMAIN_CODES), lambda f: f.declared_domains, d_index))  # declared counts fully
+    dom = np.maximum(
+        fill(len(DOMAIN_CODES), lambda f: f.domains, d_index, NACE_ONLY_WEIGHT),
+        fill(len(DOMAIN_CODES), lambda f: f.declared_domains, d_index),
+    )  # declared counts fully
     audience = fill(len(AUDIENCE_CODES), lambda f: f.klass.counts_as, lambda k: a_index[_AUDIENCE_OF.get(k, k)])
     audience[:, a_index["startup"]] = np.fromiter((f.startup for f in firms), bool, n)
     purpose = np.zeros((n, len(_to_codes())), np.float32)
@@ -298,8 +323,9 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
     prefixes: dict[str, int] = {}
     rows, columns = flat(lambda f: f.nace_codes, lambda c: prefixes.setdefault(c[:5], len(prefixes)))
     counts = np.bincount(rows, minlength=n)
-    share = sparse.csr_matrix((1.0 / counts[rows].astype(np.float32), (rows, columns)),
-                              shape=(n, max(1, len(prefixes))), dtype=np.float32)
+    share = sparse.csr_matrix(
+        (1.0 / counts[rows].astype(np.float32), (rows, columns)), shape=(n, max(1, len(prefixes))), dtype=np.float32
+    )
     share.sum_duplicates()  # a firm with two codes of one prefix: their shares add, as per code
     table = list(prefixes) or ["00"]
     nace = np.asarray(share @ np.array([_code_vector(p) for p in table], np.float32), np.float32)
@@ -308,8 +334,14 @@ def firm_matrices(firms: Sequence[FirmEntry]) -> tuple[np.ndarray, ...]:
     return dom, nace, audience, purpose, trade, np.hstack([enterprise, enterprise * trade])
 
 
-PART_WEIGHTS = {"domain": W_DOMAIN, "nace": W_NACE, "audience": W_AUDIENCE, "purpose": W_PURPOSE,
-                "trade": W_HINT, "mismatch": -W_MISMATCH}
+PART_WEIGHTS = {
+    "domain": W_DOMAIN,
+    "nace": W_NACE,
+    "audience": W_AUDIENCE,
+    "purpose": W_PURPOSE,
+    "trade": W_HINT,
+    "mismatch": -W_MISMATCH,
+}
 
 
 class TextSpace:
@@ -318,7 +350,7 @@ class TextSpace:
     def __init__(self, call_docs: Sequence[np.ndarray], firm_docs: Sequence[np.ndarray]):
         matrix = tfidf([*call_docs, *firm_docs])
         self.calls = matrix[: len(call_docs)].tocsr()
-        self.firms = matrix[len(call_docs):].tocsr()
+        self.firms = matrix[len(call_docs) :].tocsr()
         # Up to EXACT_CALLS calls the cosines are computed exactly from the sparse rows; above,
         # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
         self.exact = len(call_docs) <= EXACT_CALLS
@@ -354,13 +386,13 @@ def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     stride = max(1, n // (100 * k))
     sample = block[:, ::stride]
     if stride == 1 or sample.shape[1] < k:
-        part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+        part = np.argpartition(block, n - k, axis=1)[:, n - k :]
     else:
         bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
         hit_rows, hit_cols = np.nonzero(block >= bound[:, None])
         counts = np.bincount(hit_rows, minlength=rows)
         if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
-            part = np.argpartition(block, n - k, axis=1)[:, n - k:]
+            part = np.argpartition(block, n - k, axis=1)[:, n - k :]
         else:  # candidates laid out row by row (nonzero keeps row order), padded, then partitioned
             first = np.concatenate([[0], np.cumsum(counts)[:-1]])
             slot = np.arange(len(hit_rows)) - np.repeat(first, counts)
@@ -386,15 +418,21 @@ class Ranked:
 class Matcher:
     """Scores every firm against every call; eligibility from `eligibility_table`."""
 
-    def __init__(self, firms: Sequence[FirmEntry], calls: Sequence[CallProfile],
-                 eligibility_table: np.ndarray, class_index: np.ndarray):
+    def __init__(
+        self,
+        firms: Sequence[FirmEntry],
+        calls: Sequence[CallProfile],
+        eligibility_table: np.ndarray,
+        class_index: np.ndarray,
+    ):
         """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
         self.firms, self.calls = firms, calls
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
         weights = tuple(PART_WEIGHTS.values())
         call_parts = [call_vectors(c) for c in calls]
-        call_matrix = np.hstack([
-            np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))])
+        call_matrix = np.hstack(
+            [np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))]
+        )
         firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
         if not self.text.exact:  # one matrix product scores every part, text included
             call_matrix = np.hstack([call_matrix, self.text.call_reduced])
@@ -411,12 +449,12 @@ class Matcher:
         step = max(1, CHUNK_PAIRS // n_calls)
         factors = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
         for start in range(0, len(self.firms), step):
-            block = self.firm_matrix[start:start + step] @ self.call_matrix
+            block = self.firm_matrix[start : start + step] @ self.call_matrix
             if self.text.exact:
                 block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
             np.clip(block, 0.0, 1.0, out=block)
-            rows = factors[:len(block)]
-            np.take(self.factor, self.class_index[start:start + step], axis=0, out=rows)
+            rows = factors[: len(block)]
+            np.take(self.factor, self.class_index[start : start + step], axis=0, out=rows)
             block *= rows
             yield start, block
 
@@ -442,8 +480,9 @@ class Matcher:
         }
 
 
-def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float], call_keys: set[str],
-                      lang: str = "sl") -> list[str]:
+def relevance_reasons(
+    firm: FirmEntry, call: CallProfile, parts: dict[str, float], call_keys: set[str], lang: str = "sl"
+) -> list[str]:
     """Why the topic fits, in words the firm understands."""
     sl = lang == "sl"
     out = []
@@ -456,14 +495,25 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
         out.append(("skupno področje: " if sl else "shared domain: ") + names)
     if parts["nace"] >= 0.3:
         divisions = nace_divisions()
-        fitting = [c for c in firm.nace_codes if set(nace_domains(c)) & set(call.domains)
-                   or (divisions.get(c[:2]) and set(divisions[c[:2]].s4) & set(call.s4))]
+        fitting = [
+            c
+            for c in firm.nace_codes
+            if set(nace_domains(c)) & set(call.domains)
+            or (divisions.get(c[:2]) and set(divisions[c[:2]].s4) & set(call.s4))
+        ]
         if fitting:
             div = divisions[fitting[0][:2]]
-            out.append((f"vaša dejavnost ({fitting[0]} {div.sl}) sodi na področje razpisa" if sl
-                        else f"your activity ({fitting[0]} {div.en}) belongs to the call's field"))
+            out.append(
+                f"vaša dejavnost ({fitting[0]} {div.sl}) sodi na področje razpisa"
+                if sl
+                else f"your activity ({fitting[0]} {div.en}) belongs to the call's field"
+            )
     if parts["audience"] >= 0.5:
-        kinds = [a for a in AUDIENCE_CODES if audience_vector(firm)[AUDIENCE_CODES.index(a)] and call.audience.get(a, 0) >= 0.5]
+        kinds = [
+            a
+            for a in AUDIENCE_CODES
+            if audience_vector(firm)[AUDIENCE_CODES.index(a)] and call.audience.get(a, 0) >= 0.5
+        ]
         if kinds:
             audience = secondary("applicant_audience")[kinds[0]]
             out.append(f"razpis nagovarja: {audience.sl}" if sl else f"the call addresses: {audience.en}")
@@ -472,18 +522,27 @@ def relevance_reasons(firm: FirmEntry, call: CallProfile, parts: dict[str, float
         common = [t for t in _to_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
         if common:
             names = "; ".join(objectives[t].sl if sl else objectives[t].en for t in common[:2])
-            out.append(("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
-                       + names)
+            out.append(
+                ("namen sredstev ustreza vašim načrtom: " if sl else "the purpose of the funds fits your plans: ")
+                + names
+            )
     if parts["trade"] >= 0.3:
         hints = secondary("nace_hints")
-        trades = [h for h in _hint_codes() if call.trades.get(h, 0) >= 0.3
-                  and any(_code_trades(c[:5])[_hint_codes().index(h)] for c in firm.nace_codes)]
+        trades = [
+            h
+            for h in _hint_codes()
+            if call.trades.get(h, 0) >= 0.3
+            and any(_code_trades(c[:5])[_hint_codes().index(h)] for c in firm.nace_codes)
+        ]
         if trades:
             names = ", ".join(hints[h].sl if sl else hints[h].en for h in trades[:2])
             out.append(("razpis zadeva vašo dejavnost: " if sl else "the call concerns your trade: ") + names)
     if parts["text"] >= 0.5 and not matched:
-        out.append("opis vaše dejavnosti je vsebinsko blizu razpisu" if sl
-                   else "your activity description is close to the call's text")
+        out.append(
+            "opis vaše dejavnosti je vsebinsko blizu razpisu"
+            if sl
+            else "your activity description is close to the call's text"
+        )
     if not out:
         out.append("razpis le malo ustreza vaši dejavnosti" if sl else "the call fits your activity only loosely")
     return out

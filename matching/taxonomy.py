@@ -1,4 +1,4 @@
-"""Reference data of data/reference/: the taxonomy, SKD 2008 divisions and municipalities.
+"""The domain taxonomy of data/reference/taxonomy.yaml: domains, S4 areas, objectives, SKD hints.
 
 Everything is loaded once and cached; the phrases of the taxonomy are normalised with the same
 normaliser as the notices so that a phrase and its inflected forms meet.
@@ -6,19 +6,14 @@ normaliser as the notices so that a phrase and its inflected forms meet.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-import yaml
-
-from fundscout.config import DATA_DIR
 from fundscout.fields import DOMAINS
+from fundscout.reference import taxonomy
 from matching.normalise import phrase_keys
 
-REFERENCE_DIR = DATA_DIR / "reference"
 STRONG, WEAK = 1.0, 0.35  # weight of one occurrence of a strong / weak term
 
 
@@ -42,15 +37,13 @@ class Concept:
     s4: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=1)
-def _raw() -> dict[str, Any]:
-    return yaml.safe_load((REFERENCE_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
-
-
 def _terms(phrases: list[str], weight: float, lang: str | None = None) -> list[Term]:
     """Terms of a phrase list; acronyms and codes (IoT, 5G, API) count in either language."""
-    return [Term(str(p), k, weight, None if _ACRONYM.fullmatch(str(p)) else lang)
-            for p in phrases for k in phrase_keys(str(p))]
+    return [
+        Term(str(p), k, weight, None if _ACRONYM.fullmatch(str(p)) else lang)
+        for p in phrases
+        for k in phrase_keys(str(p))
+    ]
 
 
 _ACRONYM = re.compile(r"[A-Z0-9+&.-]{2,}|[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
@@ -59,13 +52,14 @@ _ACRONYM = re.compile(r"[A-Z0-9+&.-]{2,}|[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 @lru_cache(maxsize=1)
 def domains() -> dict[str, Concept]:
     out = {}
-    for code, entry in _raw()["domains"].items():
+    for code, entry in taxonomy()["domains"].items():
         terms = []
         for strength, weight in (("strong", STRONG), ("weak", WEAK)):
             for lang in ("sl", "en"):
                 terms += _terms(entry.get(strength, {}).get(lang, []), weight, lang)
-        out[code] = Concept(code, entry["sl"], entry["en"], tuple(terms), tuple(entry.get("nace", [])),
-                            tuple(entry.get("s4", [])))
+        out[code] = Concept(
+            code, entry["sl"], entry["en"], tuple(terms), tuple(entry.get("nace", [])), tuple(entry.get("s4", []))
+        )
     if set(out) != set(DOMAINS):
         raise ValueError(f"taxonomy.yaml domains {sorted(out)} differ from the fixed codes {sorted(DOMAINS)}")
     return out
@@ -74,20 +68,22 @@ def domains() -> dict[str, Concept]:
 @lru_cache(maxsize=4)
 def secondary(kind: str) -> dict[str, Concept]:
     """`s4_areas`, `thematic_objectives` or `policy_objectives` as concepts."""
-    return {str(code): Concept(str(code), e["sl"], e["en"], tuple(_terms(e.get("terms", []), STRONG)))
-            for code, e in _raw()[kind].items()}
+    return {
+        str(code): Concept(str(code), e["sl"], e["en"], tuple(_terms(e.get("terms", []), STRONG)))
+        for code, e in taxonomy()[kind].items()
+    }
 
 
 @lru_cache(maxsize=1)
 def neutral_phrases() -> tuple[tuple[str, ...], ...]:
     """Key sequences of names (funds, laws) whose words must not count for any concept."""
-    return tuple(sorted({k for p in _raw().get("neutral", []) for k in phrase_keys(str(p))}, key=len, reverse=True))
+    return tuple(sorted({k for p in taxonomy().get("neutral", []) for k in phrase_keys(str(p))}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def adoption_terms() -> frozenset[str]:
     """Domain terms (as written) that describe the applicant's own change, not the call's subject."""
-    phrases = frozenset(str(p) for p in _raw().get("adoption", []))
+    phrases = frozenset(str(p) for p in taxonomy().get("adoption", []))
     written = {t.text for concept in domains().values() for t in concept.terms}
     if phrases - written:
         raise ValueError(f"taxonomy.yaml adoption terms that no domain lists: {sorted(phrases - written)}")
@@ -95,31 +91,7 @@ def adoption_terms() -> frozenset[str]:
 
 
 def s5_areas() -> dict[str, dict[str, str]]:
-    return {str(code): dict(e) for code, e in _raw()["s5_areas"].items()}
-
-
-def domain_label(code: str, lang: str = "sl") -> str:
-    concept = domains()[code]
-    return concept.sl if lang == "sl" else concept.en
-
-
-# --- SKD 2008 -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Division:
-    code: str
-    section: str
-    sl: str
-    en: str
-    s4: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def nace_divisions() -> dict[str, Division]:
-    with (REFERENCE_DIR / "nace_divisions.csv").open(encoding="utf-8") as f:
-        return {r["division"]: Division(r["division"], r["section"], r["name_sl"], r["name_en"],
-                                        tuple(s for s in r["s4_areas"].split(";") if s))
-                for r in csv.DictReader(f)}
+    return {str(code): dict(e) for code, e in taxonomy()["s5_areas"].items()}
 
 
 def nace_domains(code: str) -> list[str]:
@@ -129,42 +101,8 @@ def nace_domains(code: str) -> list[str]:
 
 @lru_cache(maxsize=65_536)
 def _nace_domains(code: str) -> list[str]:
-    return [d for d, concept in domains().items()
-            if any(code == p or code.startswith(p + ("" if "." in p else ".")) for p in concept.nace)]
-
-
-# --- municipalities ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Municipality:
-    code: str
-    name: str
-    statistical_region: str
-    cohesion_region: str  # "west" / "east" (fundscout.fields.COHESION_REGIONS)
-
-
-def municipality_key(name: str) -> str:
-    """Spelling-tolerant key: case, spacing around hyphens and 'Občina'/'MO' prefixes ignored."""
-    key = " ".join(name.lower().replace("–", "-").split())
-    key = key.replace(" - ", "-").replace(" -", "-").replace("- ", "-")
-    for prefix in ("mestna občina ", "občina ", "mo "):
-        if key.startswith(prefix):
-            key = key[len(prefix):]
-    return key
-
-
-@lru_cache(maxsize=1)
-def municipalities() -> dict[str, Municipality]:
-    """Municipality by spelling-tolerant key (official name and aliases)."""
-    out: dict[str, Municipality] = {}
-    with (REFERENCE_DIR / "municipalities.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            m = Municipality(row["code"], row["name"], row["statistical_region"], row["cohesion_region"])
-            for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
-                out[municipality_key(name)] = m
-    return out
-
-
-@lru_cache(maxsize=4096)
-def find_municipality(name: str) -> Municipality | None:
-    return municipalities().get(municipality_key(name))
+    return [
+        d
+        for d, concept in domains().items()
+        if any(code == p or code.startswith(p + ("" if "." in p else ".")) for p in concept.nace)
+    ]

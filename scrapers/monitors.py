@@ -41,7 +41,7 @@ class RecordMonitorResults(Action):
 class CrawlMonitorSuite(MonitorSuite):
     monitors = [
         ItemCountMonitor,
-            FinishReasonMonitor,
+        FinishReasonMonitor,
         UnwantedHTTPCodesMonitor,
         FieldCoverageMonitor,
         InvalidItemsMonitor,

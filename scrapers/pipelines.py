@@ -32,6 +32,7 @@ class CallRecordPipeline:
             for error in errors:
                 self.stats.inc_value(f"fundscout/invalid/{error.field or 'item'}")
             self.stats.inc_value("fundscout/invalid_items")
-            raise DropItem(f"invalid call record {data.get('id')!r}: " + "; ".join(
-                f"{e.field}: {e.message}" for e in errors))
+            raise DropItem(
+                f"invalid call record {data.get('id')!r}: " + "; ".join(f"{e.field}: {e.message}" for e in errors)
+            )
         return item

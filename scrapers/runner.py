@@ -29,7 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from fundscout.config import REPO_ROOT, settings
 from fundscout.db import session_scope
 from fundscout.db.models import CallSource, ScrapeRun, utcnow
-from fundscout.load import InputError, read_jsonl, validate_batch
+from fundscout.load import InputError, load_feed
+from scrapers.sample_site import render_sample_sites, serve_sites
 
 SPIDERS_DIR = Path(__file__).resolve().parent / "spiders"
 DEFAULT_TIMEOUT = 1800.0
@@ -50,8 +51,7 @@ class RunOutcome:
 
     def __str__(self) -> str:
         if self.verdict == "loaded":
-            return (f"{self.spider}: loaded {self.items} calls "
-                    f"({self.created} new, {self.changed} changed)")
+            return f"{self.spider}: loaded {self.items} calls ({self.created} new, {self.changed} changed)"
         return f"{self.spider}: FAILED, nothing loaded: {self.reason}"
 
 
@@ -78,9 +78,11 @@ def gate(summary: dict[str, Any] | None, returncode: int) -> str | None:
         detail = f"{summary['invalid_items']} invalid" if summary["invalid_items"] else "none found"
         return f"no valid calls were scraped ({detail}); the page layout may have changed"
     if summary["errors"]:
-        return (f"{summary['errors']} errors during the crawl "
-                f"({summary['layout_errors']} pages not recognised, "
-                f"{summary['retries_given_up']} requests given up after retries)")
+        return (
+            f"{summary['errors']} errors during the crawl "
+            f"({summary['layout_errors']} pages not recognised, "
+            f"{summary['retries_given_up']} requests given up after retries)"
+        )
     if not summary["monitors"]:
         return "the spidermon monitors did not run"
     failed = [m for m in summary["monitors"] if m["status"] not in ("OK", "SKIPPED")]
@@ -91,24 +93,28 @@ def gate(summary: dict[str, Any] | None, returncode: int) -> str | None:
 
 @contextmanager
 def _sample_site() -> Iterator[dict[str, str]]:
-    from scrapers.sample_site import render_sample_sites, serve_sites
-
     with serve_sites(render_sample_sites()) as origins:
         yield origins
 
 
-def _crawl_process(name: str, run_dir: Path, site_urls: Mapping[str, str] | None,
-                   overrides: Mapping[str, Any], timeout: float) -> int:
+def _crawl_process(
+    name: str, run_dir: Path, site_urls: Mapping[str, str] | None, overrides: Mapping[str, Any], timeout: float
+) -> int:
     """Run the crawl subprocess; on timeout stop it gracefully, then for good. Returns its exit code."""
-    options = {"FUNDSCOUT_RUN_SUMMARY": str(run_dir / "run_summary.json"),
-               "LOG_FILE": str(run_dir / "crawl.log"), **overrides}
+    options = {
+        "FUNDSCOUT_RUN_SUMMARY": str(run_dir / "run_summary.json"),
+        "LOG_FILE": str(run_dir / "crawl.log"),
+        **overrides,
+    }
     if site_urls:
         options["FUNDSCOUT_SITE_URLS"] = site_urls
     command = [sys.executable, "-m", "scrapy", "crawl", name, "-O", str(run_dir / "items.jsonl")]
     for key, value in options.items():
         command += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE":
-           "scrapers.settings.offline" if site_urls else "scrapers.settings.base"}
+    env = {
+        **os.environ,
+        "SCRAPY_SETTINGS_MODULE": "scrapers.settings.offline" if site_urls else "scrapers.settings.base",
+    }
     with (run_dir / "stderr.log").open("wb") as stderr:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
@@ -137,23 +143,26 @@ def _finish(database_url: str, run_id: int, **values: Any) -> None:
 
 def _load(database_url: str, run_id: int, run_dir: Path, summary: dict[str, Any]) -> RunOutcome:
     """Validate the whole feed, then load it and mark the run loaded, in one transaction."""
-    from scrapers.dedupe import load_run
-
-    rows = read_jsonl(run_dir / "items.jsonl")
-    amends = {row.get("id"): row.pop("amends") for _, row in rows if isinstance(row, dict) and "amends" in row}
-    records = validate_batch(rows, str(run_dir / "items.jsonl"))
     with session_scope(database_url) as session:
-        report = load_run(session, records, amends, run_id=run_id)
+        report = load_feed(session, run_dir / "items.jsonl", run_id=run_id)
         run = session.get(ScrapeRun, run_id)
         run.verdict, run.reason, run.finished_at = "loaded", None, utcnow()
         run.loaded_count, run.changed_count = report.received, report.created + report.changed
-    return RunOutcome(summary["spider"], run_id, "loaded", None, len(records),
-                      report.created, report.changed, run_dir, summary)
+    return RunOutcome(
+        summary["spider"], run_id, "loaded", None, report.received, report.created, report.changed, run_dir, summary
+    )
 
 
-def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: float = DEFAULT_TIMEOUT,
-               site_urls: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
-               home: Path | None = None) -> RunOutcome:
+def run_spider(
+    name: str,
+    *,
+    database_url: str,
+    offline: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    site_urls: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    home: Path | None = None,
+) -> RunOutcome:
     """Crawl one source, gate the run and load it; raises CrawlFailed when the gate refuses it.
 
     `offline` crawls the bundled sample site; `site_urls` ({host: loopback origin}) points the
@@ -172,9 +181,12 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
     with _sample_site() if offline else nullcontext(site_urls) as origins:
         returncode = _crawl_process(name, run_dir, origins, overrides or {}, timeout)
     summary = _read_summary(run_dir)
-    counts = {"summary": summary or {}, "item_count": (summary or {}).get("items", 0),
-              "error_count": (summary or {}).get("errors", 0),
-              "finish_reason": (summary or {}).get("finish_reason")}
+    counts = {
+        "summary": summary or {},
+        "item_count": (summary or {}).get("items", 0),
+        "error_count": (summary or {}).get("errors", 0),
+        "finish_reason": (summary or {}).get("finish_reason"),
+    }
     reason = gate(summary, returncode)
     if reason is None:
         _finish(database_url, run_id, **counts)
@@ -185,18 +197,24 @@ def run_spider(name: str, *, database_url: str, offline: bool = False, timeout: 
         except (SQLAlchemyError, ValueError) as exc:  # the load rolled back whole; say why, keep the old data
             reason = f"loading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
     _finish(database_url, run_id, verdict="failed", reason=reason, **counts)
-    raise CrawlFailed(RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir,
-                                 summary=summary or {}))
+    raise CrawlFailed(
+        RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir, summary=summary or {})
+    )
 
 
-def crawl(names: Sequence[str], *, database_url: str, offline: bool = False,
-          timeout: float = DEFAULT_TIMEOUT, home: Path | None = None) -> list[RunOutcome]:
+def crawl(
+    names: Sequence[str],
+    *,
+    database_url: str,
+    offline: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    home: Path | None = None,
+) -> list[RunOutcome]:
     """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""
     outcomes = []
     for name in names or spider_names():
         try:
-            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout,
-                                       home=home))
+            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout, home=home))
         except CrawlFailed as exc:
             outcomes.append(exc.outcome)
     return outcomes
@@ -222,10 +240,20 @@ def source_states(database_url: str) -> list[SourceState]:
             runs = select(ScrapeRun).where(ScrapeRun.source == name, ScrapeRun.verdict != "running")
             last = session.scalars(runs.order_by(ScrapeRun.id.desc())).first()
             good = session.scalars(runs.where(ScrapeRun.verdict == "loaded").order_by(ScrapeRun.id.desc())).first()
-            calls = session.scalar(select(func.count(func.distinct(CallSource.call_id)))
-                                   .where(CallSource.source == name))
+            calls = session.scalar(
+                select(func.count(func.distinct(CallSource.call_id))).where(CallSource.source == name)
+            )
             state = "never run" if last is None else ("ok" if last.verdict == "loaded" else "failing")
-            out.append(SourceState(name, state, last and last.started_at, last and last.verdict,
-                                   last and last.reason, good and good.started_at,
-                                   good.item_count if good else 0, calls or 0))
+            out.append(
+                SourceState(
+                    name,
+                    state,
+                    last and last.started_at,
+                    last and last.verdict,
+                    last and last.reason,
+                    good and good.started_at,
+                    good.item_count if good else 0,
+                    calls or 0,
+                )
+            )
     return out

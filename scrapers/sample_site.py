@@ -24,8 +24,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from fundscout.config import DATA_DIR
 
 SAMPLE_SITE_DIR = DATA_DIR / "sample_site"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json; charset=utf-8",
-                 ".txt": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,16 @@ def serve_sites(sites: Mapping[str, Site], handler: type[SiteHandler] = SiteHand
 
 # --- the bundled sample site, rendered from data --------------------------------------------------
 
+
 def _environment(host_dir: Path) -> Environment:
     """Templates of one host, which may import the shared ones one folder up."""
-    env = Environment(loader=FileSystemLoader([host_dir, host_dir.parent]), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html"], default_for_string=False),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader([host_dir, host_dir.parent]),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html"], default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
@@ -142,7 +150,7 @@ def _pages(env: Environment, spec: dict[str, Any], calls: list[dict[str, Any]]) 
             yield spec["path"].format(**call), Page(template.render(call=call, **context).encode(), content_type)
         return
     per_page = spec.get("per_page") or max(len(calls), 1)
-    chunks = [calls[i:i + per_page] for i in range(0, len(calls), per_page)] or [[]]
+    chunks = [calls[i : i + per_page] for i in range(0, len(calls), per_page)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         numbers = {"page": number, "pages": len(chunks), "total": len(calls), "offset": (number - 1) * per_page}
         path = spec.get("first_path", spec["path"]) if number == 1 else spec["path"]
@@ -158,6 +166,7 @@ def render_sample_sites(root: Path = SAMPLE_SITE_DIR) -> dict[str, Site]:
     sites: dict[str, Site] = {}
     for host, entries in spec.items():
         env = _environment(root / "templates" / host)
-        sites[host] = {page_key(path): page for entry in entries
-                       for path, page in _pages(env, entry, calls.get(host, []))}
+        sites[host] = {
+            page_key(path): page for entry in entries for path, page in _pages(env, entry, calls.get(host, []))
+        }
     return sites

@@ -15,5 +15,8 @@ def csrf_of(html: str) -> str:
 
 def log_in(client: TestClient, username: str = USERNAME, password: str = PASSWORD, prefix: str = ""):
     token = csrf_of(client.get(f"{prefix}/login").text)
-    return client.post(f"{prefix}/login", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        f"{prefix}/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )

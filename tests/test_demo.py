@@ -18,7 +18,7 @@ from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm, Match, ScrapeRun
 from fundscout.demo import _digest_stage
-from fundscout.digest.collect import is_open
+from reports.digest.collect import is_open
 from scrapers.runner import spider_names
 
 
@@ -59,10 +59,12 @@ def test_demo_matches_firms_to_calls(demo) -> None:
 def _expected_digest_firms(url: str) -> set[str]:
     """Subscribed sample firms with an e-mail and a match (score >= 30, not ineligible) on an open call."""
     with session_scope(url) as session:
-        rows = session.execute(select(Firm.firm_id, Call)
-                               .join(Match, Match.firm_id == Firm.firm_id).join(Call, Call.id == Match.call_id)
-                               .where(Firm.subscribed.is_(True), Firm.email.is_not(None), Match.score >= 30,
-                                      Match.eligible.is_not(False)))
+        rows = session.execute(
+            select(Firm.firm_id, Call)
+            .join(Match, Match.firm_id == Firm.firm_id)
+            .join(Call, Call.id == Match.call_id)
+            .where(Firm.subscribed.is_(True), Firm.email.is_not(None), Match.score >= 30, Match.eligible.is_not(False))
+        )
         return {firm for firm, call in rows if is_open(call, dt.date.today())}
 
 
@@ -82,9 +84,17 @@ def test_digest_stage_follows_new_matches(demo, tmp_path: Path) -> None:
     with session_scope(url) as session:
         open_call = next(c for c in session.scalars(select(Call).order_by(Call.id)) if is_open(c, dt.date.today()))
         for firm_id in ("S02", "S03"):
-            session.merge(Match(firm_id=firm_id, call_id=open_call.id, score=77.0, eligible=True,
-                                reasons={"eligibility": ["Podjetje je MSP."], "relevance": ["Ustreza."]},
-                                inputs_hash="demo", computed_at=dt.datetime.now(dt.UTC)))
+            session.merge(
+                Match(
+                    firm_id=firm_id,
+                    call_id=open_call.id,
+                    score=77.0,
+                    eligible=True,
+                    reasons={"eligibility": ["Podjetje je MSP."], "relevance": ["Ustreza."]},
+                    inputs_hash="demo",
+                    computed_at=dt.datetime.now(dt.UTC),
+                )
+            )
     cfg = Settings.from_env({"FUNDSCOUT_HOME": str(tmp_path)})
     lines = list(_digest_stage(replace(cfg, home=copy, database_url=url)))
     written = {p.name.rsplit("-", 2)[0] for p in (copy / "digests").glob("*.xlsx")}

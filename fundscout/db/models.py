@@ -51,8 +51,16 @@ Timestamp = DateTime(timezone=True)
 
 def _column(field: Field) -> Column[Any]:
     kinds: dict[str, Any] = {
-        "key": String(200), "url": Text(), "str": String(200), "text": Text(), "date": Date(),
-        "bool": Boolean(), "float": Float(), "code": String(40), "codes": JSON(), "dates": JSON(),
+        "key": String(200),
+        "url": Text(),
+        "str": String(200),
+        "text": Text(),
+        "date": Date(),
+        "bool": Boolean(),
+        "float": Float(),
+        "code": String(40),
+        "codes": JSON(),
+        "dates": JSON(),
     }
     return Column(
         field.name,

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
+from fundscout.extract import extract_notice
 from fundscout.fields import CALL_FIELDS
-from scrapers.extract import extract_notice
 
 CALL_FIELD_NAMES = frozenset(f.name for f in CALL_FIELDS)
 
@@ -78,8 +78,15 @@ class FundingSpider(scrapy.Spider):
         self.crawler.stats.inc_value("fundscout/layout_unrecognised")
         self.logger.error("layout not recognised at %s: expected %s", response.url, expected)
 
-    def call(self, response: Response | None, *, url: str | None = None, text: str = "",
-             evidence: dict[str, str] | None = None, **fields: Any) -> dict[str, Any]:
+    def call(
+        self,
+        response: Response | None,
+        *,
+        url: str | None = None,
+        text: str = "",
+        evidence: dict[str, str] | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
         """A call item: fields read from free `text` by the extractor, overridden by `fields`.
 
         Structured fields the spider reads directly (title from a heading, a date from its own
@@ -90,8 +97,9 @@ class FundingSpider(scrapy.Spider):
         found_evidence: dict[str, str] = {}
         if text:
             extraction = extract_notice(text, page_url)
-            item.update({k: v for k, v in extraction.fields.items()
-                         if k in CALL_FIELD_NAMES and v not in (None, [], "")})
+            item.update(
+                {k: v for k, v in extraction.fields.items() if k in CALL_FIELD_NAMES and v not in (None, [], "")}
+            )
             found_evidence.update(extraction.evidence)
         item.update({k: v for k, v in fields.items() if v not in (None, [], "")})
         item.update(url=page_url, source=self.name)

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.extract.dates import parse_date
+from fundscout.extract.dates import parse_date
 from scrapers.spiders.base import FundingSpider, clean_text
 
 
@@ -24,10 +24,15 @@ class EkoSkladSpider(FundingSpider):
             self.layout_unrecognised(response, 'div[data-component="card-investment"] cards')
             return
         for card in cards:
-            yield response.follow(card.css("a.btn::attr(href)").get(), self.parse_call, cb_kwargs={
-                "title": card.css("p.card-title").xpath("string()").get("").strip(),
-                "published_on": parse_date(card.css(".description strong::text").get("")),
-                "withdrawn": self._parse_withdrawn(card)})
+            yield response.follow(
+                card.css("a.btn::attr(href)").get(),
+                self.parse_call,
+                cb_kwargs={
+                    "title": card.css("p.card-title").xpath("string()").get("").strip(),
+                    "published_on": parse_date(card.css(".description strong::text").get("")),
+                    "withdrawn": self._parse_withdrawn(card),
+                },
+            )
 
     def parse_call(self, response: Response, **listing: Any) -> Iterator[dict[str, Any]]:
         body = response.css("div.poziv-vsebina")
@@ -35,9 +40,14 @@ class EkoSkladSpider(FundingSpider):
             self.layout_unrecognised(response, "div.poziv-vsebina")
             return
         text = clean_text(body.css("h1, h2, h3, p, li").xpath("string()").getall())
-        yield self.call(response, text=text, id=self.page_id(response.url), call_type="javni_poziv",
-                        publisher="Eko sklad, Slovenski okoljski javni sklad", **listing)
-
+        yield self.call(
+            response,
+            text=text,
+            id=self.page_id(response.url),
+            call_type="javni_poziv",
+            publisher="Eko sklad, Slovenski okoljski javni sklad",
+            **listing,
+        )
 
     def _parse_withdrawn(self, card) -> bool | None:  # noqa: ANN001
         """The card's status reads "Poziv je umaknjen" when Eko sklad has withdrawn the call."""

@@ -20,8 +20,7 @@ from scrapers.spiders.base import FundingSpider, clean_text
 SEARCH_PATH = "/search-api/prod/rest/search?apiKey=SEDIA&text=***&pageSize=50&pageNumber={page}"
 TOPIC_URL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/{}"
 # Topics (1) and call-level grants (2) are calls for proposals; 8 are calls run by third parties.
-QUERY = {"bool": {"must": [{"terms": {"type": ["1", "2", "8"]}},
-                           {"terms": {"status": ["31094501", "31094502"]}}]}}
+QUERY = {"bool": {"must": [{"terms": {"type": ["1", "2", "8"]}}, {"terms": {"status": ["31094501", "31094502"]}}]}}
 PROGRAMMES = {  # frameworkProgramme code -> (programme, fund)
     "43108390": ("Obzorje Evropa (Horizon Europe)", "HORIZON"),
     "43252405": ("Program LIFE", "LIFE"),
@@ -47,14 +46,21 @@ class EuFtPortalSpider(FundingSpider):
         yield self._search(1, frozenset())
 
     def _search(self, page: int, seen: frozenset[str]) -> scrapy.Request:
-        body, content_type = encode_multipart_formdata({
-            "query": (None, json.dumps(QUERY), "application/json"),
-            "languages": (None, json.dumps(["en"]), "application/json"),
-            "sort": (None, json.dumps({"field": "sortStatus", "order": "ASC"}), "application/json"),
-        })
-        return self.request(SEARCH_PATH.format(page=page), method="POST", body=body,
-                            headers={"Content-Type": content_type}, dont_filter=True,
-                            cb_kwargs={"page": page, "seen": seen})
+        body, content_type = encode_multipart_formdata(
+            {
+                "query": (None, json.dumps(QUERY), "application/json"),
+                "languages": (None, json.dumps(["en"]), "application/json"),
+                "sort": (None, json.dumps({"field": "sortStatus", "order": "ASC"}), "application/json"),
+            }
+        )
+        return self.request(
+            SEARCH_PATH.format(page=page),
+            method="POST",
+            body=body,
+            headers={"Content-Type": content_type},
+            dont_filter=True,
+            cb_kwargs={"page": page, "seen": seen},
+        )
 
     def parse(self, response: Response, page: int, seen: frozenset[str]) -> Iterator[Any]:
         try:
@@ -74,15 +80,23 @@ class EuFtPortalSpider(FundingSpider):
     def _parse_record(self, response: Response, metadata: dict[str, list[str]]) -> dict[str, Any]:
         identifier = first(metadata, "identifier") or ""
         programme, fund = PROGRAMMES.get(first(metadata, "frameworkProgramme") or "", (None, "OTHER_EU"))
-        return self.call(response, url=TOPIC_URL.format(identifier), id=f"{self.id_prefix}-{identifier.lower()}",
-                         title=first(metadata, "title") or first(metadata, "callTitle"),
-                         publisher="Evropska komisija", call_type=self._parse_call_type(metadata),
-                         programme=programme, programme_period=self._parse_programme_period(metadata),
-                         eu_funded=True, funds=[fund], published_on=self._date(first(metadata, "startDate")),
-                         deadlines=sorted({self._date(d) for d in metadata.get("deadlineDate", [])} - {None}),
-                         budget_eur=self._parse_budget(metadata, identifier),
-                         summary=self._parse_summary(metadata),
-                         evidence={"deadlines": ", ".join(metadata.get("deadlineDate", []))})
+        return self.call(
+            response,
+            url=TOPIC_URL.format(identifier),
+            id=f"{self.id_prefix}-{identifier.lower()}",
+            title=first(metadata, "title") or first(metadata, "callTitle"),
+            publisher="Evropska komisija",
+            call_type=self._parse_call_type(metadata),
+            programme=programme,
+            programme_period=self._parse_programme_period(metadata),
+            eu_funded=True,
+            funds=[fund],
+            published_on=self._date(first(metadata, "startDate")),
+            deadlines=sorted({self._date(d) for d in metadata.get("deadlineDate", [])} - {None}),
+            budget_eur=self._parse_budget(metadata, identifier),
+            summary=self._parse_summary(metadata),
+            evidence={"deadlines": ", ".join(metadata.get("deadlineDate", []))},
+        )
 
     def _parse_call_type(self, metadata: dict[str, list[str]]) -> str:
         return "other" if first(metadata, "type") == "8" else "javni_razpis"

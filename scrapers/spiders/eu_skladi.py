@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.extract.dates import parse_date
+from fundscout.extract.dates import parse_date
 from scrapers.spiders.base import FundingSpider, clean_text
 
 
@@ -24,8 +24,11 @@ class EuSkladiSpider(FundingSpider):
             self.layout_unrecognised(response, "article.entry blocks")
             return
         for entry in entries:
-            yield response.follow(entry.css("span.summary a::attr(href)").get(), self.parse_call,
-                                  cb_kwargs={"published_on": self._parse_published_on(entry)})
+            yield response.follow(
+                entry.css("span.summary a::attr(href)").get(),
+                self.parse_call,
+                cb_kwargs={"published_on": self._parse_published_on(entry)},
+            )
         next_page = response.css("span.next a::attr(href)").get()
         if next_page:
             yield response.follow(next_page, self.parse)
@@ -37,11 +40,16 @@ class EuSkladiSpider(FundingSpider):
             self.layout_unrecognised(response, "h1.documentFirstHeading and div#parent-fieldname-text")
             return
         text = clean_text([title, *body.css("p, li, h2, h3, td").xpath("string()").getall()])
-        item = self.call(response, text=text, title=title, id=self.page_id(response.url), eu_funded=True,
-                         programme_period=self._parse_programme_period(response))
+        item = self.call(
+            response,
+            text=text,
+            title=title,
+            id=self.page_id(response.url),
+            eu_funded=True,
+            programme_period=self._parse_programme_period(response),
+        )
         item.setdefault("published_on", published_on)
         yield item
-
 
     def _parse_published_on(self, entry) -> Any:  # noqa: ANN001
         return parse_date(entry.css("span.documentByLine").xpath("string()").get("").replace("objavljeno", ""))

@@ -12,8 +12,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.extract.amounts import parse_amount
-from scrapers.extract.dates import parse_date
+from fundscout.extract.amounts import parse_amount
+from fundscout.extract.dates import parse_date
 from scrapers.spiders.base import FundingSpider, clean_text
 
 
@@ -31,9 +31,14 @@ class EuroAccessSpider(FundingSpider):
             return
         for row in rows:
             link = row.css("td a[title]")
-            yield response.follow(link.attrib["href"], self.parse_call, cb_kwargs={
-                "title": link.attrib["title"].strip(),
-                "programme": row.css("td.title").xpath("string()").get("").strip() or None})
+            yield response.follow(
+                link.attrib["href"],
+                self.parse_call,
+                cb_kwargs={
+                    "title": link.attrib["title"].strip(),
+                    "programme": row.css("td.title").xpath("string()").get("").strip() or None,
+                },
+            )
 
     def parse_call(self, response: Response, title: str, programme: str | None) -> Iterator[dict[str, Any]]:
         data = self._key_data(response)
@@ -44,12 +49,20 @@ class EuroAccessSpider(FundingSpider):
             return
         description = response.css("#calldata .description").css("p, li").xpath("string()").getall()
         text = clean_text([*(f"{k}: {v}" for k, v in data.items()), *description])
-        yield self.call(response, text=text, id=self.page_id_from_number(response), title=title,
-                        programme=programme, publisher=data.get("Managing authority"), eu_funded=True,
-                        programme_period=self._parse_programme_period(programme or ""),
-                        funds=["INTERREG"] if "interreg" in (programme or "").lower() else None,
-                        deadlines=self._parse_deadlines(data), budget_eur=parse_amount(data.get("Budget", "")),
-                        evidence={"deadlines": data.get("Deadline", ""), "budget_eur": data.get("Budget", "")})
+        yield self.call(
+            response,
+            text=text,
+            id=self.page_id_from_number(response),
+            title=title,
+            programme=programme,
+            publisher=data.get("Managing authority"),
+            eu_funded=True,
+            programme_period=self._parse_programme_period(programme or ""),
+            funds=["INTERREG"] if "interreg" in (programme or "").lower() else None,
+            deadlines=self._parse_deadlines(data),
+            budget_eur=parse_amount(data.get("Budget", "")),
+            evidence={"deadlines": data.get("Deadline", ""), "budget_eur": data.get("Budget", "")},
+        )
 
     def page_id_from_number(self, response: Response) -> str:
         """`/en/calls/2382/Danube-Region-…` -> `euroaccess-2382`: the site's own call number."""
@@ -57,8 +70,12 @@ class EuroAccessSpider(FundingSpider):
 
     def _key_data(self, response: Response) -> dict[str, str]:
         rows = response.css("#calldata .subtable .tr")
-        return {r.css(".title").xpath("string()").get("").strip().rstrip(":"):
-                clean_text([r.css(".td").xpath("string()").get("")]) for r in rows}
+        return {
+            r.css(".title").xpath("string()").get("").strip().rstrip(":"): clean_text(
+                [r.css(".td").xpath("string()").get("")]
+            )
+            for r in rows
+        }
 
     def _parse_programme_period(self, programme: str) -> str | None:
         """Programme names carry their period: `Interreg Central Europe 2021-2027`."""

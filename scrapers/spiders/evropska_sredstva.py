@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.extract.amounts import parse_amount
-from scrapers.extract.dates import parse_date
+from fundscout.extract.amounts import parse_amount
+from fundscout.extract.dates import parse_date
 from scrapers.spiders.base import FundingSpider, clean_text
 
 STATUSES = ("Aktualno", "Napovedano", "Zaključeno")
@@ -33,18 +33,25 @@ class EvropskaSredstvaSpider(FundingSpider):
                 continue
             link = card.css("h2 a::attr(href)").get()
             text = clean_text(f"{label}: {value}" for label, value in labels.items())
-            yield self.call(response, url=response.urljoin(link), text=text,
-                            id=self.page_id(link),
-                            title=card.css("h2 a").xpath("string()").get("").strip(),
-                            publisher=labels.get("Razpisovalec"),
-                            programme=labels.get("Program EU"),
-                            programme_period="2021-2027", eu_funded=True,
-                            budget_eur=self._parse_budget(labels),
-                            deadlines=self._parse_deadlines(labels),
-                            published_on=parse_date(labels.get("Datum objave javnega razpisa", "")),
-                            summary=labels.get("Namen"),
-                            evidence={"budget_eur": labels.get("Razpisana vrednost", ""),
-                                      "deadlines": labels.get("Rok za prijavo na javni razpis", "")})
+            yield self.call(
+                response,
+                url=response.urljoin(link),
+                text=text,
+                id=self.page_id(link),
+                title=card.css("h2 a").xpath("string()").get("").strip(),
+                publisher=labels.get("Razpisovalec"),
+                programme=labels.get("Program EU"),
+                programme_period="2021-2027",
+                eu_funded=True,
+                budget_eur=self._parse_budget(labels),
+                deadlines=self._parse_deadlines(labels),
+                published_on=parse_date(labels.get("Datum objave javnega razpisa", "")),
+                summary=labels.get("Namen"),
+                evidence={
+                    "budget_eur": labels.get("Razpisana vrednost", ""),
+                    "deadlines": labels.get("Rok za prijavo na javni razpis", ""),
+                },
+            )
 
     def _labels(self, card) -> dict[str, str]:  # noqa: ANN001
         """{label: value} of the card's definition list."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from scrapers.extract.dates import parse_date
+from fundscout.extract.dates import parse_date
 from scrapers.spiders.base import FundingSpider, clean_text
 
 
@@ -24,10 +24,15 @@ class GovSiSpider(FundingSpider):
             self.layout_unrecognised(response, "a table.tender-list-table of calls")
             return
         for row in rows:
-            listing = {"title": self._parse_title(row), "publisher": self._parse_publisher(row),
-                       "published_on": self._parse_published_on(row), "deadlines": self._parse_deadlines(row)}
-            yield response.follow(row.css("td.td-title a::attr(href)").get(), self.parse_call,
-                                  cb_kwargs={"listing": listing})
+            listing = {
+                "title": self._parse_title(row),
+                "publisher": self._parse_publisher(row),
+                "published_on": self._parse_published_on(row),
+                "deadlines": self._parse_deadlines(row),
+            }
+            yield response.follow(
+                row.css("td.td-title a::attr(href)").get(), self.parse_call, cb_kwargs={"listing": listing}
+            )
         next_page = response.css("a.pagination-next::attr(href)").get()
         if next_page:
             yield response.follow(next_page, self.parse)
@@ -39,7 +44,6 @@ class GovSiSpider(FundingSpider):
             return
         text = clean_text(article.css("h1, h2, h3, p, li, dt, dd, td").xpath("string()").getall())
         yield self.call(response, text=text, id=self.page_id(response.url), **listing)
-
 
     def _parse_title(self, row) -> str | None:  # noqa: ANN001
         return row.css("td.td-title a").xpath("string()").get("").strip() or None

@@ -13,8 +13,7 @@ from scrapy.http import Response
 
 from scrapers.spiders.base import FundingSpider, clean_text
 
-POSTS_PATH = ("/wp-json/wp/v2/posts?categories=83&per_page=20&page={page}"
-              "&_fields=id,date,modified,link,title,content")
+POSTS_PATH = "/wp-json/wp/v2/posts?categories=83&per_page=20&page={page}&_fields=id,date,modified,link,title,content"
 
 
 class PodjetniskiSkladSpider(FundingSpider):
@@ -43,8 +42,14 @@ class PodjetniskiSkladSpider(FundingSpider):
     def _parse_post(self, response: Response, post: dict[str, Any]) -> dict[str, Any]:
         content = Selector(text=post["content"].get("rendered", ""))
         text = clean_text(content.css("h2, h3, h4, p, li").xpath("string()").getall())
-        item = self.call(response, url=post["link"], text=text, id=f"{self.id_prefix}-{post['id']}",
-                         title=self._parse_title(post), publisher="Slovenski podjetniški sklad")
+        item = self.call(
+            response,
+            url=post["link"],
+            text=text,
+            id=f"{self.id_prefix}-{post['id']}",
+            title=self._parse_title(post),
+            publisher="Slovenski podjetniški sklad",
+        )
         item.setdefault("published_on", post.get("date", "")[:10] or None)  # the post's date on the site
         return item
 

@@ -41,11 +41,16 @@ class SpiritSpider(FundingSpider):
             return
         snippets = [Selector(text=s.get("content") or "<p></p>") for s in record.get("snippets", [])]
         text = clean_text(t for s in snippets for t in s.css("h2, h3, p, li").xpath("string()").getall())
-        yield self.call(response, url=f"https://{self.host}/{listed['link'].lstrip('/')}", text=text,
-                        id=f"{self.id_prefix}-{listed['id']}", title=listed["title"].strip(),
-                        publisher="Javna agencija SPIRIT Slovenija",
-                        published_on=(listed.get("publishDate") or "")[:10] or None,
-                        deadlines=[listed["endTime"][:10]] if listed.get("endTime") else [])
+        yield self.call(
+            response,
+            url=f"https://{self.host}/{listed['link'].lstrip('/')}",
+            text=text,
+            id=f"{self.id_prefix}-{listed['id']}",
+            title=listed["title"].strip(),
+            publisher="Javna agencija SPIRIT Slovenija",
+            published_on=(listed.get("publishDate") or "")[:10] or None,
+            deadlines=[listed["endTime"][:10]] if listed.get("endTime") else [],
+        )
 
     def _data(self, response: Response, kind: type) -> Any:
         """The response's `data` member, or None (and an error) when the API answered otherwise."""

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
-from fundscout.briefs import draft_briefs
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief
+from reports.briefs import draft_briefs
+from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 
 
 def stored_briefs(url: str) -> list[Brief]:
@@ -27,14 +27,19 @@ def test_only_calls_above_the_threshold_get_briefs(db_url: str, tmp_path: Path) 
     drafted = draft_briefs(db_url, min_score=60, lang="sl", out_dir=tmp_path, today=TODAY)
     assert [(d.call_id, d.score, d.outcome) for d in drafted] == [(DIGITAL_CALL["id"], 85.0, "created")]
     drafted = draft_briefs(db_url, min_score=50, lang="sl", out_dir=tmp_path, today=TODAY)
-    assert [(d.call_id, d.outcome) for d in drafted] == [(DIGITAL_CALL["id"], "unchanged"),
-                                                         (MOBILITY_CALL["id"], "created")]
+    assert [(d.call_id, d.outcome) for d in drafted] == [
+        (DIGITAL_CALL["id"], "unchanged"),
+        (MOBILITY_CALL["id"], "created"),
+    ]
     # Domain fit: digital 0.9, mobility 0.8.
-    assert [d.call_id for d in draft_briefs(db_url, min_score=50, min_fit=0.85, lang="sl", out_dir=tmp_path,
-                                            today=TODAY)] == [DIGITAL_CALL["id"]]
+    assert [
+        d.call_id for d in draft_briefs(db_url, min_score=50, min_fit=0.85, lang="sl", out_dir=tmp_path, today=TODAY)
+    ] == [DIGITAL_CALL["id"]]
     briefs = stored_briefs(db_url)
     assert [(b.call_id, b.lang, b.status, b.score) for b in briefs] == [
-        (DIGITAL_CALL["id"], "sl", "draft", 85.0), (MOBILITY_CALL["id"], "sl", "draft", 55.0)]
+        (DIGITAL_CALL["id"], "sl", "draft", 85.0),
+        (MOBILITY_CALL["id"], "sl", "draft", 55.0),
+    ]
     assert briefs[0].markdown.startswith("# Osnutek projektne zamisli: Javni razpis za digitalne storitve")
 
 
@@ -46,14 +51,16 @@ def test_files_in_all_three_formats_and_both_languages(db_url: str, tmp_path: Pa
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"test-2026-digital.{lang}.{ext}" for lang in ("en", "sl") for ext in ("docx", "html", "md")]
     assert "Draft project brief" in (out / "test-2026-digital.en.md").read_text(encoding="utf-8")
-    assert docx.Document(str(out / "test-2026-digital.sl.docx")).paragraphs[0].text.startswith(
-        "Osnutek projektne zamisli")
+    assert (
+        docx.Document(str(out / "test-2026-digital.sl.docx")).paragraphs[0].text.startswith("Osnutek projektne zamisli")
+    )
 
 
 def test_call_chosen_by_hand_gets_a_brief_below_the_threshold(db_url: str, tmp_path: Path) -> None:
     seed_store(db_url)
-    drafted = draft_briefs(db_url, min_score=99, lang="en", out_dir=tmp_path, call_ids=[MOBILITY_CALL["id"]],
-                           today=TODAY)
+    drafted = draft_briefs(
+        db_url, min_score=99, lang="en", out_dir=tmp_path, call_ids=[MOBILITY_CALL["id"]], today=TODAY
+    )
     assert [(d.call_id, d.score) for d in drafted] == [(MOBILITY_CALL["id"], 55.0)]
     with pytest.raises(LookupError, match="no-such-call"):
         draft_briefs(db_url, min_score=99, lang="en", out_dir=tmp_path, call_ids=["no-such-call"])

@@ -13,11 +13,10 @@ import docx
 import pytest
 from jinja2 import UndefinedError
 
-from tests.brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
-from fundscout.briefs.context import build_context
-from fundscout.briefs.render import (markdown_escape, markdown_to_html, render_docx, render_html,
-                                     render_markdown)
 from fundscout.db import session_scope
+from reports.briefs.context import build_context
+from reports.briefs.render import markdown_escape, markdown_to_html, render_docx, render_html, render_markdown
+from tests.brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
 
 
 def context_for(url: str, call_id: str, lang: str) -> dict:
@@ -32,20 +31,47 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("sl", ["Osnutek projektne zamisli", "Razpis na kratko", "še 52 dni", "2\\.000.000 EUR",
-            "e-upravljanje in e-demokracija", "prijavitelj", "Pisma o nameri partnerjev", "11\\. 12. 2026"]),
-    ("en", ["Draft project brief", "The call at a glance", "52 days left", "EUR 2,000,000",
-            "e-governance and e-democracy", "lead applicant", "Partner letters of intent", "2026-12-11"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "sl",
+            [
+                "Osnutek projektne zamisli",
+                "Razpis na kratko",
+                "še 52 dni",
+                "2\\.000.000 EUR",
+                "e-upravljanje in e-demokracija",
+                "prijavitelj",
+                "Pisma o nameri partnerjev",
+                "11\\. 12. 2026",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Draft project brief",
+                "The call at a glance",
+                "52 days left",
+                "EUR 2,000,000",
+                "e-governance and e-democracy",
+                "lead applicant",
+                "Partner letters of intent",
+                "2026-12-11",
+            ],
+        ),
+    ],
+)
 def test_markdown_brief_has_every_section_in_the_language(db_url: str, lang: str, words: list[str]) -> None:
     seed_store(db_url)
     markdown = render_markdown(context_for(db_url, DIGITAL_CALL["id"], lang))
     for word in words:
         assert word in markdown, word
     # Facts link to their source page, with the snippet they were read from.
-    assert "[vir](<https://razpisi.example.si/razpis/digital>): „Skupna višina sredstev je" in markdown \
+    assert (
+        "[vir](<https://razpisi.example.si/razpis/digital>): „Skupna višina sredstev je" in markdown
         or "[source](<https://razpisi.example.si/razpis/digital>): „Skupna višina sredstev je" in markdown
+    )
     # The matcher's consortium: Kranj leads, the firm adding a missing domain follows.
     assert markdown.index("Mestna občina Kranj") < markdown.index("Podatkovni most d.o.o.")
     assert "e-storitve ×2; odprti podatki" in markdown
@@ -63,8 +89,13 @@ def test_budget_sketch_splits_the_assumed_project(db_url: str) -> None:
 
 
 def test_call_without_rate_or_deadline_says_so(db_url: str) -> None:
-    bare = {"id": "test-bare", "url": "https://razpisi.example.si/bare", "source": "import",
-            "title": "Javni poziv brez roka", "applicant_types": ["sme"]}
+    bare = {
+        "id": "test-bare",
+        "url": "https://razpisi.example.si/bare",
+        "source": "import",
+        "title": "Javni poziv brez roka",
+        "applicant_types": ["sme"],
+    }
     load_calls(db_url, bare)
     context = context_for(db_url, "test-bare", "en")
     assert context["budget"] is None and context["timeline"] is None
@@ -118,7 +149,7 @@ HOSTILE = {
     "title": "<script>alert('t')</script> {{ 7*7 }} {% raw %} [klik](javascript:alert(1))",
     "publisher": "<img src=x onerror=alert(1)>",
     "programme": "${7*7} #{7*7} | --- |",
-    "summary": "1. <a href=\"javascript:alert(2)\" onclick=alert(3)>x</a> **bold** <javascript:alert(4)>",
+    "summary": '1. <a href="javascript:alert(2)" onclick=alert(3)>x</a> **bold** <javascript:alert(4)>',
     "evidence": {"budget_eur": "</td></tr></table><script>alert(5)</script>{{ config }}"},
 }
 
@@ -166,7 +197,17 @@ def test_markdown_escape_neutralises_block_and_inline_syntax() -> None:
 def test_escaped_text_renders_back_to_exactly_itself() -> None:
     """Any mix of Markdown/HTML syntax comes out of the HTML renderer as the same visible text."""
     pieces = list("ab1 9.-+=>#*_`[]()<>!|~&\\{}:;\"'/") + [
-        "javascript:", "http://x.example", "&amp;", "&#60;", "1.", "---", "***", "<script>", "{{", "}}"]
+        "javascript:",
+        "http://x.example",
+        "&amp;",
+        "&#60;",
+        "1.",
+        "---",
+        "***",
+        "<script>",
+        "{{",
+        "}}",
+    ]
     rng = random.Random(7)
     for _ in range(3000):
         text = " ".join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))).split())

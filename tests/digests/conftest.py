@@ -29,16 +29,35 @@ def day(offset: int) -> str:
 
 
 CALLS: dict[str, dict[str, Any]] = {
-    "c-formula": {"title": '=HYPERLINK("http://evil.example/","klik")', "deadlines": [day(5)],
-                  "summary": LONG_SUMMARY, "budget_eur": 250000.0, "seen": IN_WEEK},
+    "c-formula": {
+        "title": '=HYPERLINK("http://evil.example/","klik")',
+        "deadlines": [day(5)],
+        "summary": LONG_SUMMARY,
+        "budget_eur": 250000.0,
+        "seen": IN_WEEK,
+    },
     "c-plus": {"title": "+SUM(1,1)", "deadlines": [day(12)], "budget_eur": 1.5e6, "seen": IN_WEEK},
-    "c-script": {"title": "<script>alert(1)</script> Razpis za e-storitve", "deadlines": [day(25)],
-                 "publisher": "Ministrstvo\x0b za digitalno preobrazbo", "seen": BEFORE,
-                 "url": "javascript:alert(1)"},
-    "c-minus": {"title": "-2+3 @sum razpis", "deadlines": [day(90)], "until_funds_spent": False,
-                "seen": BEFORE, "domains": ["health"]},
-    "c-funds": {"title": "Razpis do porabe sredstev", "deadlines": [], "until_funds_spent": True,
-                "seen": BEFORE, "domains": ["health"]},
+    "c-script": {
+        "title": "<script>alert(1)</script> Razpis za e-storitve",
+        "deadlines": [day(25)],
+        "publisher": "Ministrstvo\x0b za digitalno preobrazbo",
+        "seen": BEFORE,
+        "url": "javascript:alert(1)",
+    },
+    "c-minus": {
+        "title": "-2+3 @sum razpis",
+        "deadlines": [day(90)],
+        "until_funds_spent": False,
+        "seen": BEFORE,
+        "domains": ["health"],
+    },
+    "c-funds": {
+        "title": "Razpis do porabe sredstev",
+        "deadlines": [],
+        "until_funds_spent": True,
+        "seen": BEFORE,
+        "domains": ["health"],
+    },
     "c-closed": {"title": "Zaprt razpis", "deadlines": [day(-3)], "seen": BEFORE},
     "c-withdrawn": {"title": "Umaknjen razpis", "deadlines": [day(40)], "withdrawn": True, "seen": BEFORE},
     "c-ineligible": {"title": "Razpis samo za občine", "deadlines": [day(40)], "seen": IN_WEEK},
@@ -46,9 +65,17 @@ CALLS: dict[str, dict[str, Any]] = {
 }
 # firm -> call -> (score, eligible)
 MATCHES: dict[str, dict[str, tuple[float, bool | None]]] = {
-    "F1": {"c-formula": (91, True), "c-plus": (80, True), "c-script": (75, None), "c-minus": (60, True),
-           "c-funds": (55, True), "c-closed": (95, True), "c-withdrawn": (90, True),
-           "c-ineligible": (88, False), "c-weak": (12, True)},
+    "F1": {
+        "c-formula": (91, True),
+        "c-plus": (80, True),
+        "c-script": (75, None),
+        "c-minus": (60, True),
+        "c-funds": (55, True),
+        "c-closed": (95, True),
+        "c-withdrawn": (90, True),
+        "c-ineligible": (88, False),
+        "c-weak": (12, True),
+    },
     "F2": {"c-plus": (70, True), "c-minus": (45, True)},
     "F3": {"c-plus": (99, True)},  # unsubscribed
     "F4": {"c-plus": (99, True)},  # no e-mail address
@@ -67,32 +94,83 @@ RECEIVING = ("F1", "F2")
 def seed_store(url: str) -> None:
     with session_scope(url) as session:
         for firm_id, (name, email, subscribed) in FIRMS.items():
-            session.add(Firm(firm_id=firm_id, name=name, legal_form="d.o.o.", size_class="small",
-                             municipality="Kranj", nace_codes=["62.010"], description="IT",
-                             interests=["e-storitve"], email=email, domains=[], subscribed=subscribed,
-                             content_hash="x", created_at=BEFORE, updated_at=BEFORE))
+            session.add(
+                Firm(
+                    firm_id=firm_id,
+                    name=name,
+                    legal_form="d.o.o.",
+                    size_class="small",
+                    municipality="Kranj",
+                    nace_codes=["62.010"],
+                    description="IT",
+                    interests=["e-storitve"],
+                    email=email,
+                    domains=[],
+                    subscribed=subscribed,
+                    content_hash="x",
+                    created_at=BEFORE,
+                    updated_at=BEFORE,
+                )
+            )
         for call_id, spec in CALLS.items():
-            session.add(Call(
-                id=call_id, url=spec.get("url", f"https://www.example.si/razpisi/{call_id}"), source="import",
-                title=spec["title"], publisher=spec.get("publisher", "Ministrstvo za gospodarstvo"),
-                deadlines=spec["deadlines"], until_funds_spent=spec.get("until_funds_spent"),
-                budget_eur=spec.get("budget_eur"), summary=spec.get("summary"), withdrawn=spec.get("withdrawn"),
-                funds=["ERDF"], applicant_types=["sme"], cohesion_regions=[],
-                domains=spec.get("domains", ["e_governance"]), provenance={}, content_hash=call_id,
-                first_seen_at=spec["seen"], updated_at=spec["seen"], last_seen_at=spec["seen"]))
+            session.add(
+                Call(
+                    id=call_id,
+                    url=spec.get("url", f"https://www.example.si/razpisi/{call_id}"),
+                    source="import",
+                    title=spec["title"],
+                    publisher=spec.get("publisher", "Ministrstvo za gospodarstvo"),
+                    deadlines=spec["deadlines"],
+                    until_funds_spent=spec.get("until_funds_spent"),
+                    budget_eur=spec.get("budget_eur"),
+                    summary=spec.get("summary"),
+                    withdrawn=spec.get("withdrawn"),
+                    funds=["ERDF"],
+                    applicant_types=["sme"],
+                    cohesion_regions=[],
+                    domains=spec.get("domains", ["e_governance"]),
+                    provenance={},
+                    content_hash=call_id,
+                    first_seen_at=spec["seen"],
+                    updated_at=spec["seen"],
+                    last_seen_at=spec["seen"],
+                )
+            )
         session.flush()
         for firm_id, matches in MATCHES.items():
             for call_id, (score, eligible) in matches.items():
-                session.add(Match(firm_id=firm_id, call_id=call_id, score=score, eligible=eligible,
-                                  reasons={"eligibility": ["Podjetje je MSP; razpis je namenjen MSP."],
-                                           "relevance": [f"Dejavnost ustreza razpisu {call_id}."]},
-                                  inputs_hash="x", computed_at=BEFORE))
-        session.add(CallHistory(call_id="c-script", changed_at=IN_WEEK, source="import", kind="amendment",
-                                diff={"budget_eur": [1000000.0, 2000000.0],
-                                      "deadlines": [[day(10)], [day(25)]],
-                                      "published_on": ["2026-09-01", "2026-09-02"]}))
-        session.add(CallHistory(call_id="c-minus", changed_at=BEFORE, source="import", kind="update",
-                                diff={"budget_eur": [1.0, 2.0]}))  # last month: not in this digest
+                session.add(
+                    Match(
+                        firm_id=firm_id,
+                        call_id=call_id,
+                        score=score,
+                        eligible=eligible,
+                        reasons={
+                            "eligibility": ["Podjetje je MSP; razpis je namenjen MSP."],
+                            "relevance": [f"Dejavnost ustreza razpisu {call_id}."],
+                        },
+                        inputs_hash="x",
+                        computed_at=BEFORE,
+                    )
+                )
+        session.add(
+            CallHistory(
+                call_id="c-script",
+                changed_at=IN_WEEK,
+                source="import",
+                kind="amendment",
+                diff={
+                    "budget_eur": [1000000.0, 2000000.0],
+                    "deadlines": [[day(10)], [day(25)]],
+                    "published_on": ["2026-09-01", "2026-09-02"],
+                },
+            )
+        )
+        session.add(
+            CallHistory(
+                call_id="c-minus", changed_at=BEFORE, source="import", kind="update", diff={"budget_eur": [1.0, 2.0]}
+            )
+        )  # last month: not in this digest
 
 
 @pytest.fixture
@@ -102,6 +180,7 @@ def seeded(db_url: str) -> str:
 
 
 # --- a real SMTP server on loopback ----------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:

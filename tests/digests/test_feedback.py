@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import FirmFeedback
-from fundscout.digest import run_weekly
-from fundscout.digest.feedback import feedback_adjustment
-from fundscout.digest.workbook import TOKEN_PROPERTY
+from reports.digest import run_weekly
+from reports.digest.feedback import feedback_adjustment
+from reports.digest.workbook import TOKEN_PROPERTY
 from tests.digests.conftest import TODAY, WEEK
 
 runner = CliRunner()
@@ -26,8 +26,7 @@ def _open_calls(url: str, tmp_path: Path, week: str) -> dict[str, dict[str, obje
     (path,) = [p for p in report.workbooks if p.name.startswith("F1-")]
     ws = openpyxl.load_workbook(path)["Vsi odprti"]
     header = [c.value for c in ws[1]]
-    return {row[header.index("Oznaka")]: dict(zip(header, row))
-            for row in ws.iter_rows(min_row=2, values_only=True)}
+    return {row[header.index("Oznaka")]: dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)}
 
 
 def _fill(path: Path, answers: dict[tuple[str, str], str]) -> None:
@@ -45,14 +44,17 @@ def _fill(path: Path, answers: dict[tuple[str, str], str]) -> None:
 def test_feedback_lowers_and_raises_future_matches(seeded: str, fundscout_env: str, tmp_path: Path) -> None:
     before = _open_calls(seeded, tmp_path, WEEK)
     returned = tmp_path / WEEK / "digests" / f"F1-{WEEK}.xlsx"
-    _fill(returned, {
-        ("Vsi odprti", "c-plus"): "ni relevantno",
-        ("Vsi odprti", "c-minus"): "zanima nas",
-        ("Rok v 30 dneh", "c-formula"): "prijavljamo se",
-        ("Vsi odprti", "c-script"): "zanima nas",
-        ("Rok v 30 dneh", "c-script"): "ni relevantno",  # disagrees with the other sheet
-        ("Vsi odprti", "c-funds"): "morda",  # not one of the choices
-    })
+    _fill(
+        returned,
+        {
+            ("Vsi odprti", "c-plus"): "ni relevantno",
+            ("Vsi odprti", "c-minus"): "zanima nas",
+            ("Rok v 30 dneh", "c-formula"): "prijavljamo se",
+            ("Vsi odprti", "c-script"): "zanima nas",
+            ("Rok v 30 dneh", "c-script"): "ni relevantno",  # disagrees with the other sheet
+            ("Vsi odprti", "c-funds"): "morda",  # not one of the choices
+        },
+    )
     result = runner.invoke(app, ["feedback", str(returned)])
     assert result.exit_code == 0, result.output
     assert "firm F1, week 2026-W48: 3 responses stored" in result.output
@@ -106,20 +108,22 @@ def test_feedback_rejects_a_foreign_or_altered_workbook(seeded: str, fundscout_e
         assert session.scalars(select(FirmFeedback)).all() == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["digest", "--week", "2026-48"], "not an ISO week like 2026-W48"),
-    (["digest", "--week", "2026-W54"], "does not exist"),
-    (["digest", "--week", "2026-W48", "--send"], "FUNDSCOUT_SMTP_URL"),
-    (["unsubscribe", "not-a-token"], "unsubscribe token is not valid"),
-    (["unsubscribe", "--firm", "NOPE"], "'NOPE' is not in the store"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["digest", "--week", "2026-48"], "not an ISO week like 2026-W48"),
+        (["digest", "--week", "2026-W54"], "does not exist"),
+        (["digest", "--week", "2026-W48", "--send"], "FUNDSCOUT_SMTP_URL"),
+        (["unsubscribe", "not-a-token"], "unsubscribe token is not valid"),
+        (["unsubscribe", "--firm", "NOPE"], "'NOPE' is not in the store"),
+    ],
+)
 def test_cli_errors_are_one_clear_line(fundscout_env: str, args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and message in result.output
 
 
-def test_cli_digest_writes_files_and_unsubscribe_stops_them(seeded: str, fundscout_env: str,
-                                                            tmp_path: Path) -> None:
+def test_cli_digest_writes_files_and_unsubscribe_stops_them(seeded: str, fundscout_env: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["digest", "--week", WEEK, "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import DigestOutbox, Firm
-from fundscout.digest import run_weekly, unsubscribe
-from fundscout.digest.links import firm_of_unsubscribe_token
+from reports.digest import run_weekly, unsubscribe
+from reports.digest.links import firm_of_unsubscribe_token
 from tests.digests.conftest import TODAY, WEEK, SmtpServer
 
 runner = CliRunner()
@@ -30,8 +30,7 @@ def _outbox(url: str) -> dict[str, tuple[str, int, str | None]]:
         return {r.firm_id: (r.status, r.attempts, r.last_error) for r in rows}
 
 
-def test_each_firm_gets_exactly_one_message_across_reruns(seeded: str, smtp_server: SmtpServer,
-                                                          tmp_path: Path) -> None:
+def test_each_firm_gets_exactly_one_message_across_reruns(seeded: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
     smtp_server.start()
     first = _run(seeded, smtp_server, tmp_path)
     assert first.outcome == {"F1": "sent", "F2": "sent"}
@@ -46,8 +45,9 @@ def test_each_firm_gets_exactly_one_message_across_reruns(seeded: str, smtp_serv
     assert len(smtp_server.handler.delivered) == 4
 
 
-def test_message_has_both_bodies_workbook_and_one_click_unsubscribe(seeded: str, smtp_server: SmtpServer,
-                                                                     tmp_path: Path) -> None:
+def test_message_has_both_bodies_workbook_and_one_click_unsubscribe(
+    seeded: str, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
     smtp_server.start()
     _run(seeded, smtp_server, tmp_path)
     raw = next(content for tos, content in smtp_server.handler.delivered if tos == ["f1@example.com"])
@@ -73,8 +73,7 @@ def test_message_has_both_bodies_workbook_and_one_click_unsubscribe(seeded: str,
     assert set(later.outcome) == {"F2"}
 
 
-def test_temporary_refusal_is_retried_on_the_next_run(seeded: str, smtp_server: SmtpServer,
-                                                      tmp_path: Path) -> None:
+def test_temporary_refusal_is_retried_on_the_next_run(seeded: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
     smtp_server.handler.defer_once.add("f1@example.com")
     smtp_server.start()
     first = _run(seeded, smtp_server, tmp_path)
@@ -110,11 +109,9 @@ def test_server_down_then_up(seeded: str, smtp_server: SmtpServer, tmp_path: Pat
     assert sorted(smtp_server.handler.recipients()) == ["f1@example.com", "f2@example.com"]
 
 
-def test_a_row_left_sending_by_a_crash_is_not_sent_again(seeded: str, smtp_server: SmtpServer,
-                                                         tmp_path: Path) -> None:
+def test_a_row_left_sending_by_a_crash_is_not_sent_again(seeded: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
     with session_scope(seeded) as session:  # what a process killed mid-send leaves behind
-        session.add(DigestOutbox(firm_id="F1", week=WEEK, status="sending", attempts=1,
-                                 created_at=TODAY))
+        session.add(DigestOutbox(firm_id="F1", week=WEEK, status="sending", attempts=1, created_at=TODAY))
     smtp_server.start()
     report = _run(seeded, smtp_server, tmp_path)
     assert report.already_done == ["F1"] and report.outcome == {"F2": "sent"}
@@ -133,8 +130,9 @@ def test_a_malformed_address_fails_that_firm_only(seeded: str, smtp_server: Smtp
     assert list(dry.unsendable) == ["F2"] and [p.name for p in dry.messages] == [f"F1-{WEEK}.eml"]
 
 
-def test_cli_send_twice_sends_once(seeded: str, fundscout_env: str, smtp_server: SmtpServer,
-                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_send_twice_sends_once(
+    seeded: str, fundscout_env: str, smtp_server: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     smtp_server.start()
     monkeypatch.setenv("FUNDSCOUT_SMTP_URL", smtp_server.url)
     for _ in range(2):

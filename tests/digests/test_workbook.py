@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from fundscout.digest import run_weekly
-from fundscout.digest.safe import CUT_MARKERS, clean_text, safe_url
-from fundscout.digest.workbook import TEXT_LIMIT
+from reports.digest import run_weekly
+from reports.digest.safe import CUT_MARKERS, clean_text, safe_url
+from reports.digest.workbook import TEXT_LIMIT
 from tests.digests.conftest import CALLS, LONG_SUMMARY, RECEIVING, TODAY, WEEK
 
 SHEETS_SL = ["Novo ta teden", "Spremenjeno", "Rok v 30 dneh", "Vsi odprti", "Legenda"]
@@ -23,14 +24,18 @@ def _build(url: str, tmp_path: Path, lang: str = "sl") -> dict[str, openpyxl.Wor
 
 def _rows(ws) -> list[dict[str, object]]:  # noqa: ANN001
     header = [c.value for c in ws[1]]
-    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)
-            if any(v is not None for v in row)]
+    return [
+        dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in row)
+    ]
 
 
 def _cells_by_id(ws) -> dict[str, dict[str, openpyxl.cell.Cell]]:  # noqa: ANN001
     header = [c.value for c in ws[1]]
-    return {row[header.index("Oznaka")].value: dict(zip(header, row))
-            for row in ws.iter_rows(min_row=2) if row[header.index("Oznaka")].value}
+    return {
+        row[header.index("Oznaka")].value: dict(zip(header, row))
+        for row in ws.iter_rows(min_row=2)
+        if row[header.index("Oznaka")].value
+    }
 
 
 def test_one_workbook_per_receiving_firm_with_all_sheets(seeded: str, tmp_path: Path) -> None:
@@ -95,7 +100,6 @@ def test_scraped_text_stays_text(seeded: str, tmp_path: Path) -> None:
         assert title.data_type == "s", call_id  # never "f": no formula from a title
         assert title.value == CALLS[call_id]["title"]
     # no <f> element anywhere in the sheet XML
-    import zipfile
     with zipfile.ZipFile(tmp_path / "digests" / f"F1-{WEEK}.xlsx") as package:
         sheets = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/s")]
     assert all("<f>" not in xml and "<f " not in xml for xml in sheets)
@@ -125,12 +129,15 @@ def test_empty_sheet_is_still_a_valid_table(seeded: str, tmp_path: Path) -> None
     assert _rows(ws) == [] and ws.tables["t_changed"].ref.endswith("2")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a\x00b\x0bc\x1fd\x7fe\x9f", "abcde"),
-    ("tab\tand\nnewline", "tab\tand\nnewline"),
-    ("lone \ud800 surrogate", "lone  surrogate"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a\x00b\x0bc\x1fd\x7fe\x9f", "abcde"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+        ("lone \ud800 surrogate", "lone  surrogate"),
+        (None, ""),
+    ],
+)
 def test_clean_text(text: str | None, expected: str) -> None:
     assert clean_text(text) == expected
 
@@ -140,10 +147,18 @@ def test_clean_text_cuts_with_marker() -> None:
     assert clean_text("x" * 20, 20) == "x" * 20
 
 
-@pytest.mark.parametrize("url, ok", [
-    ("https://www.gov.si/razpis", True), ("http://example.org/a?b=1", True),
-    ("javascript:alert(1)", False), ("data:text/html,x", False), ("https://", False),
-    ("https://a b.si/", False), ("https://x.si/\x00", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://www.gov.si/razpis", True),
+        ("http://example.org/a?b=1", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("https://", False),
+        ("https://a b.si/", False),
+        ("https://x.si/\x00", False),
+        (None, False),
+    ],
+)
 def test_safe_url(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok

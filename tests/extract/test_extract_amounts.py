@@ -2,23 +2,26 @@
 
 import pytest
 
-from scrapers.extract.amounts import find_budget, find_cofinancing_rate, parse_amount
+from fundscout.extract.amounts import find_budget, find_cofinancing_rate, parse_amount
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1.500.000,00 EUR", 1_500_000.0),
-    ("846.915 EUR", 846_915.0),
-    ("40 000,00 EUR", 40_000.0),
-    ("2,16 mio EUR", 2_160_000.0),
-    ("2,2 milijona evrov", 2_200_000.0),
-    ("osem milijonov evrov", 8_000_000.0),
-    ("pol milijona evrov", 500_000.0),
-    ("EUR 91.75m", 91_750_000.0),
-    ("€2.5M", 2_500_000.0),
-    ("611 million euros", 611_000_000.0),
-    ("5.000,00 EUR", 5_000.0),
-    ("717.361,63 EUR", 717_361.63),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1.500.000,00 EUR", 1_500_000.0),
+        ("846.915 EUR", 846_915.0),
+        ("40 000,00 EUR", 40_000.0),
+        ("2,16 mio EUR", 2_160_000.0),
+        ("2,2 milijona evrov", 2_200_000.0),
+        ("osem milijonov evrov", 8_000_000.0),
+        ("pol milijona evrov", 500_000.0),
+        ("EUR 91.75m", 91_750_000.0),
+        ("€2.5M", 2_500_000.0),
+        ("611 million euros", 611_000_000.0),
+        ("5.000,00 EUR", 5_000.0),
+        ("717.361,63 EUR", 717_361.63),
+    ],
+)
 def test_amount_formats(text, expected):
     assert parse_amount(text) == pytest.approx(expected)
 
@@ -33,8 +36,10 @@ def budget(text):
 
 
 def test_total_budget_not_the_per_project_limit():
-    text = ("Najvišji znesek sofinanciranja na posamezno vlogo je 20.000,00 EUR. "
-            "Skupna višina razpisanih sredstev znaša 350.000,00 EUR.")
+    text = (
+        "Najvišji znesek sofinanciranja na posamezno vlogo je 20.000,00 EUR. "
+        "Skupna višina razpisanih sredstev znaša 350.000,00 EUR."
+    )
     assert budget(text) == 350_000.0
 
 
@@ -46,8 +51,10 @@ def test_budget_phrases():
 
 
 def test_sum_of_applications_is_not_the_budget():
-    text = ("Agencija je prejela 90 vlog v skupni vrednosti 2.103.000,50 evrov, "
-            "razpisanih sredstev pa je bilo za 1.000.000 evrov.")
+    text = (
+        "Agencija je prejela 90 vlog v skupni vrednosti 2.103.000,50 evrov, "
+        "razpisanih sredstev pa je bilo za 1.000.000 evrov."
+    )
     assert budget(text) == 1_000_000.0
 
 
@@ -67,6 +74,8 @@ def test_cofinancing_rate():
 
 
 def test_amount_in_a_phrase_without_currency_is_not_replaced_by_a_later_one():
-    text = "V skupni višini 1,8 milijonov EU sredstev ter 0,3 milijona evrov iz proračuna je bilo izdelanih 60 strategij."
+    text = (
+        "V skupni višini 1,8 milijonov EU sredstev ter 0,3 milijona evrov iz proračuna je bilo izdelanih 60 strategij."
+    )
     assert budget(text) is None
     assert budget("Sredstva v višini 450.000 EUR so zagotovljena v proračunu.") == 450_000.0

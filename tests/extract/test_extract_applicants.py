@@ -1,6 +1,6 @@
 """Eligible applicant types and cohesion regions."""
 
-from scrapers.extract.applicants import find_applicants, find_cohesion_regions
+from fundscout.extract.applicants import find_applicants, find_cohesion_regions
 
 
 def codes(text, title=None):
@@ -11,9 +11,12 @@ def codes(text, title=None):
 def test_eligibility_sentence():
     assert codes("Upravičeni prijavitelji so samoupravne lokalne skupnosti (občine).") == ["municipality"]
     assert codes("Na razpis se lahko prijavijo društva in nevladne organizacije s sedežem v občini.") == [
-        "association", "ngo"]
-    assert codes("Vlagatelji so lahko fizične osebe, samostojni podjetniki ter pravne osebe javnega in zasebnega prava.") \
-        == ["enterprise", "natural_person", "other"]
+        "association",
+        "ngo",
+    ]
+    assert codes(
+        "Vlagatelji so lahko fizične osebe, samostojni podjetniki ter pravne osebe javnega in zasebnega prava."
+    ) == ["enterprise", "natural_person", "other"]
 
 
 def test_company_sizes():
@@ -23,14 +26,17 @@ def test_company_sizes():
 
 
 def test_main_clause_first_then_the_first_named_class():
-    text = ("Na razpis se lahko prijavijo kandidati, ki imajo stalno prebivališče v Občini Bled in so člani "
-            "društev ali glasbene šole.")
+    text = (
+        "Na razpis se lahko prijavijo kandidati, ki imajo stalno prebivališče v Občini Bled in so člani "
+        "društev ali glasbene šole."
+    )
     assert codes(text) == ["natural_person"]
 
 
 def test_excluded_applicants_do_not_count():
-    assert codes("Na razpis se lahko prijavijo javni zavodi. Fizične osebe so izključene iz financiranja.") \
-        == ["public_institute"]
+    assert codes("Na razpis se lahko prijavijo javni zavodi. Fizične osebe so izključene iz financiranja.") == [
+        "public_institute"
+    ]
 
 
 def test_heading_followed_by_a_list():
@@ -40,7 +46,8 @@ def test_heading_followed_by_a_list():
 
 def test_title_then_most_named_class():
     assert codes("Predmet je energetska prenova.", title="Javni razpis za prenovo stavb v lasti občin") == [
-        "municipality"]
+        "municipality"
+    ]
     text = "Namen vavčerja je spodbuditi MSP k digitalizaciji. Podjetja oddajo vlogo prek portala."
     assert codes(text) == ["sme"]
     assert codes("Razpis za obnovo kozolcev v Občini Žiri.") is None

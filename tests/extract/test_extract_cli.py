@@ -18,8 +18,10 @@ def write_rows(path, rows):
 
 def test_extract_writes_one_row_per_notice(tmp_path):
     names = sorted(p.name for p in NOTICES.glob("*.txt"))
-    rows = [{"id": n.removesuffix(".txt"), "url": f"https://example.org/{n}", "text": (NOTICES / n).read_text("utf-8")}
-            for n in names]
+    rows = [
+        {"id": n.removesuffix(".txt"), "url": f"https://example.org/{n}", "text": (NOTICES / n).read_text("utf-8")}
+        for n in names
+    ]
     src, out = tmp_path / "n.jsonl", tmp_path / "out" / "o.jsonl"
     write_rows(src, rows)
     result = runner.invoke(app, ["extract", "--input", str(src), "--output", str(out)])

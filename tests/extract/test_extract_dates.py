@@ -4,25 +4,28 @@ import datetime as dt
 
 import pytest
 
-from scrapers.extract.dates import find_dates, find_deadlines, parse_date
+from fundscout.extract.dates import find_dates, find_deadlines, parse_date
 
 D = dt.date
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("24. 11. 2023", D(2023, 11, 24)),
-    ("24.11.2023", D(2023, 11, 24)),
-    ("15. 09. 2023", D(2023, 9, 15)),
-    ("19. julij 2023", D(2023, 7, 19)),
-    ("z dne 24. junija 2021", D(2021, 6, 24)),
-    ("v petek, 30. septembra 2022,", D(2022, 9, 30)),
-    ("1. marca 2024", D(2024, 3, 1)),
-    ("23 February 2022", D(2022, 2, 23)),
-    ("February 23, 2022", D(2022, 2, 23)),
-    ("2023-12-07T01:00:00.000+0100", D(2023, 12, 7)),
-    ("Datum: 5/8-2022", D(2022, 8, 5)),
-    ("3. 9. 2026 (14:00)", D(2026, 9, 3)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("24. 11. 2023", D(2023, 11, 24)),
+        ("24.11.2023", D(2023, 11, 24)),
+        ("15. 09. 2023", D(2023, 9, 15)),
+        ("19. julij 2023", D(2023, 7, 19)),
+        ("z dne 24. junija 2021", D(2021, 6, 24)),
+        ("v petek, 30. septembra 2022,", D(2022, 9, 30)),
+        ("1. marca 2024", D(2024, 3, 1)),
+        ("23 February 2022", D(2022, 2, 23)),
+        ("February 23, 2022", D(2022, 2, 23)),
+        ("2023-12-07T01:00:00.000+0100", D(2023, 12, 7)),
+        ("Datum: 5/8-2022", D(2022, 8, 5)),
+        ("3. 9. 2026 (14:00)", D(2026, 9, 3)),
+    ],
+)
 def test_date_formats(text, expected):
     assert parse_date(text) == expected
 
@@ -52,15 +55,20 @@ def test_labelled_deadline_and_time():
 
 def test_several_cut_off_dates_in_a_sentence_and_a_list():
     assert deadlines("Rok prijave: 3. 4. 2025, 2. 10. 2025 in 5. 3. 2026") == [
-        D(2025, 4, 3), D(2025, 10, 2), D(2026, 3, 5)]
+        D(2025, 4, 3),
+        D(2025, 10, 2),
+        D(2026, 3, 5),
+    ]
     text = "Roki za prijavo:\n\n • 10. 1. 2025,\n • 14. 3. 2025\n • 9. 5. 2025.\n\nUpravičenci:\nobčine"
     assert deadlines(text) == [D(2025, 1, 10), D(2025, 3, 14), D(2025, 5, 9)]
 
 
 def test_legal_dates_and_information_requests_are_not_deadlines():
-    text = ("Na podlagi Sklepa št. 300-4/2024 z dne 12. 2. 2024 objavlja ministrstvo razpis.\n"
-            "Rok prijav: 8. 5. 2024\n\n"
-            "Vprašanja in zahteve za dodatne informacije pošljite najkasneje do dne 26. 4. 2024.")
+    text = (
+        "Na podlagi Sklepa št. 300-4/2024 z dne 12. 2. 2024 objavlja ministrstvo razpis.\n"
+        "Rok prijav: 8. 5. 2024\n\n"
+        "Vprašanja in zahteve za dodatne informacije pošljite najkasneje do dne 26. 4. 2024."
+    )
     assert deadlines(text) == [D(2024, 5, 8)]
 
 
@@ -69,8 +77,10 @@ def test_period_start_is_not_a_deadline():
 
 
 def test_extended_deadline_replaces_the_old_one():
-    text = ("Rok za oddajo vlog je bil z dne 2.3. 2025 podaljšan na 16.3. 2025. "
-            "Z dne 16.3. 2025 je bil podaljšan na 30.3. 2025.")
+    text = (
+        "Rok za oddajo vlog je bil z dne 2.3. 2025 podaljšan na 16.3. 2025. "
+        "Z dne 16.3. 2025 je bil podaljšan na 30.3. 2025."
+    )
     assert deadlines(text) == [D(2025, 3, 30)]
     assert deadlines("Rok za oddajo vlog je z dne 1. 12. 2025 prestavljen na 12. 1. 2026.") == [D(2026, 1, 12)]
 
@@ -97,7 +107,8 @@ def test_other_time_limits_are_not_submission_deadlines():
 
 def test_sentences_about_submitting_applications():
     assert deadlines("Vloge se lahko oddajo od dneva objave do porabe sredstev, najpozneje do 31. 12. 2026.") == [
-        D(2026, 12, 31)]
+        D(2026, 12, 31)
+    ]
     assert deadlines("The call opens on 13 May 2025 and closes on 10 July 2025 at 13:00 CET.") == [D(2025, 7, 10)]
 
 

@@ -8,14 +8,23 @@ import pytest
 from typer.testing import CliRunner
 
 from fundscout.cli import app
-from scrapers.extract.evaluate import baseline_scores, extraction_scores
+from fundscout.extract import extract_notice
+from fundscout.extract.evaluate import baseline_scores, extraction_scores
+from fundscout.records import CallRecord
 from tests.conftest import SHARED_DIR
 
 SPLIT = SHARED_DIR / "eval" / "dev"
 pytestmark = pytest.mark.skipif(not (SPLIT / "notices.jsonl").exists(), reason="shared eval folder is absent")
 
-AIMS = {"notice_number": .95, "gazette_issue": .95, "published_on": .95, "programme_period": .9,
-        "eu_funded": .9, "deadlines": .8, "budget_eur": .8}
+AIMS = {
+    "notice_number": 0.95,
+    "gazette_issue": 0.95,
+    "published_on": 0.95,
+    "programme_period": 0.9,
+    "eu_funded": 0.9,
+    "deadlines": 0.8,
+    "budget_eur": 0.8,
+}
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +32,13 @@ def scored(tmp_path_factory):
     out = tmp_path_factory.mktemp("dev") / "x.jsonl"
     result = CliRunner().invoke(app, ["extract", "--input", str(SPLIT / "notices.jsonl"), "--output", str(out)])
     assert result.exit_code == 0, result.output
-    run = subprocess.run([sys.executable, str(SHARED_DIR / "eval" / "score.py"), "extract", str(SPLIT), str(out)],
-                         capture_output=True, text=True, check=False)
-    report = json.loads(run.stdout[:run.stdout.rindex("}") + 1])
+    run = subprocess.run(
+        [sys.executable, str(SHARED_DIR / "eval" / "score.py"), "extract", str(SPLIT), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(run.stdout[: run.stdout.rindex("}") + 1])
     return report
 
 
@@ -45,12 +58,10 @@ def test_extraction_scores_agree_with_the_shared_scorer(scored):
 
 
 def test_every_dev_notice_gives_a_valid_record():
-    from fundscout.records import CallRecord
-    from scrapers.extract import extract_notice
-
     for line in (SPLIT / "notices.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
         found = extract_notice(row["text"], row["url"])
         fields = {"title": "?", **found.record_fields()}
-        CallRecord.model_validate({"id": "dev-1", "url": row["url"], "source": "test", **fields,
-                                   "evidence": found.evidence})
+        CallRecord.model_validate(
+            {"id": "dev-1", "url": row["url"], "source": "test", **fields, "evidence": found.evidence}
+        )

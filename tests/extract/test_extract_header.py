@@ -1,7 +1,13 @@
 """Uradni list header, publisher, title and call type."""
 
-from scrapers.extract.header import (
-    find_call_type, find_gazette, find_notice_number, find_published_on, find_publisher, find_title, normalise_body,
+from fundscout.extract.header import (
+    find_call_type,
+    find_gazette,
+    find_notice_number,
+    find_published_on,
+    find_publisher,
+    find_title,
+    normalise_body,
 )
 
 UL_HEAD = """Uradni list
@@ -30,12 +36,16 @@ def test_gazette_forms_outside_the_header():
     assert (issue.value, date.value) == ("13/2025", "2025-02-28")
     issue, date = find_gazette("Objavljeno: Uradni list RS, Št. 36, Datum: 7. 6. 2019, Stran: 1268")
     assert (issue.value, date.value) == ("36/2019", "2019-06-07")
-    issue, _ = find_gazette("Besedilo.", url="https://www.uradni-list.si/glasilo-uradni-list-rs/vsebina/2025008000016/x")
+    issue, _ = find_gazette(
+        "Besedilo.", url="https://www.uradni-list.si/glasilo-uradni-list-rs/vsebina/2025008000016/x"
+    )
     assert issue.value == "80/2025"
 
 
 def test_legal_references_are_not_the_gazette_issue():
-    issue, date = find_gazette("Zakona o javnih financah (Uradni list RS, št. 11/11 – uradno prečiščeno besedilo, 14/13)")
+    issue, date = find_gazette(
+        "Zakona o javnih financah (Uradni list RS, št. 11/11 – uradno prečiščeno besedilo, 14/13)"
+    )
     assert issue is None and date is None
 
 
@@ -47,16 +57,23 @@ def test_published_on_from_labels_and_lines():
 
 
 def test_publisher_before_and_after_objavlja():
-    text = UL_HEAD + "Republika Slovenija – Ministrstvo za kohezijo in regionalni razvoj, Kotnikova ulica 5, 1000 Ljubljana, objavlja\njavni razpis\n"
+    text = (
+        UL_HEAD
+        + "Republika Slovenija – Ministrstvo za kohezijo in regionalni razvoj, Kotnikova ulica 5, 1000 Ljubljana, objavlja\njavni razpis\n"
+    )
     assert find_publisher(text).value == "Ministrstvo za kohezijo in regionalni razvoj"
-    text = ("Na podlagi Statuta Mestne občine Kranj (Uradni list RS, št. 33/07) objavlja Mestna občina Kranj "
-            "(v nadaljnjem besedilu: MOK), Slovenski trg 1, 4000 Kranj\njavni razpis\n")
+    text = (
+        "Na podlagi Statuta Mestne občine Kranj (Uradni list RS, št. 33/07) objavlja Mestna občina Kranj "
+        "(v nadaljnjem besedilu: MOK), Slovenski trg 1, 4000 Kranj\njavni razpis\n"
+    )
     assert find_publisher(text).value == "Mestna občina Kranj"
 
 
 def test_publisher_from_labels_and_news():
-    assert find_publisher("Razpisovalec: Ministrstvo za javno upravo\nDatum objave: 1. 1. 2025").value == \
-        "Ministrstvo za javno upravo"
+    assert (
+        find_publisher("Razpisovalec: Ministrstvo za javno upravo\nDatum objave: 1. 1. 2025").value
+        == "Ministrstvo za javno upravo"
+    )
     text = "1. Izvajalec javnega razpisa: izvajalec javnega razpisa je Republika Slovenija, Ministrstvo za kulturo, Maistrova 10"
     assert find_publisher(text).value == "Ministrstvo za kulturo"
     text = "Slovenski podjetniški sklad (v nadaljevanju SPS) je danes 3. 3. 2025 objavil nov razpis."
@@ -64,16 +81,26 @@ def test_publisher_from_labels_and_news():
 
 
 def test_body_names_keep_their_commas_but_not_addresses():
-    assert normalise_body("Ministrstvo za delo, družino, socialne zadeve in enake možnosti, Štukljeva 44, Ljubljana") \
+    assert (
+        normalise_body("Ministrstvo za delo, družino, socialne zadeve in enake možnosti, Štukljeva 44, Ljubljana")
         == "Ministrstvo za delo, družino, socialne zadeve in enake možnosti"
-    assert normalise_body("Eko sklad, Slovenski okoljski javni sklad, Bleiweisova 30, Ljubljana") == \
-        "Eko sklad, Slovenski okoljski javni sklad"
+    )
+    assert (
+        normalise_body("Eko sklad, Slovenski okoljski javni sklad, Bleiweisova 30, Ljubljana")
+        == "Eko sklad, Slovenski okoljski javni sklad"
+    )
 
 
 def test_title_of_a_gazette_notice():
-    text = UL_HEAD + "Občina Šenčur, Kranjska cesta 11, Šenčur objavlja\njavni razpis \nza sofinanciranje programov društev \nv letu 2024\nI. Predmet razpisa\n"
+    text = (
+        UL_HEAD
+        + "Občina Šenčur, Kranjska cesta 11, Šenčur objavlja\njavni razpis \nza sofinanciranje programov društev \nv letu 2024\nI. Predmet razpisa\n"
+    )
     assert find_title(text).value == "Javni razpis za sofinanciranje programov društev v letu 2024"
-    text = UL_HEAD + "javni poziv 12SUB-OB24\nNepovratne finančne spodbude občinam za električna vozila\n1. Predmet poziva\n"
+    text = (
+        UL_HEAD
+        + "javni poziv 12SUB-OB24\nNepovratne finančne spodbude občinam za električna vozila\n1. Predmet poziva\n"
+    )
     assert find_title(text).value == "Javni poziv 12SUB-OB24 Nepovratne finančne spodbude občinam za električna vozila"
 
 
@@ -88,17 +115,29 @@ def test_call_type():
     assert find_call_type("…", "Javni razpis za opremo", gazette_page=True).value == "javni_razpis"
     assert find_call_type("…", "Javni poziv 12SUB-OB24", gazette_page=True).value == "javni_poziv"
     assert find_call_type("Sprememba\nMinistrstvo objavlja spremembo", None, gazette_page=True).value == "amendment"
-    assert find_call_type("Rok prijave: 2. 2. 2025\nPredmet javnega razpisa je …", "Razpis za društva",
-                          gazette_page=False).value == "javni_razpis"
+    assert (
+        find_call_type(
+            "Rok prijave: 2. 2. 2025\nPredmet javnega razpisa je …", "Razpis za društva", gazette_page=False
+        ).value
+        == "javni_razpis"
+    )
     news = "Ljubljana, 5. 3. 2025 – V Uradnem listu je izšel Javni razpis za polnilnice."
     assert find_call_type(news, "Javni razpis za polnilnice", gazette_page=False).value == "other"
-    assert find_call_type("Vavčer za digitalni marketing\n\nPostopek pridobitve vavčerja …", "Vavčer za digitalni marketing",
-                          gazette_page=False).value == "javni_poziv"
+    assert (
+        find_call_type(
+            "Vavčer za digitalni marketing\n\nPostopek pridobitve vavčerja …",
+            "Vavčer za digitalni marketing",
+            gazette_page=False,
+        ).value
+        == "javni_poziv"
+    )
 
 
 def test_web_page_with_labelled_lines():
-    text = ("Javna agencija SPIRIT Slovenija\nJavni razpis za sofinanciranje predstavitev podjetij na sejmih v letu 2026\n"
-            "Datum objave: 12.02.2026\nRok za oddajo vloge: 13.03.2026\n")
+    text = (
+        "Javna agencija SPIRIT Slovenija\nJavni razpis za sofinanciranje predstavitev podjetij na sejmih v letu 2026\n"
+        "Datum objave: 12.02.2026\nRok za oddajo vloge: 13.03.2026\n"
+    )
     assert find_title(text).value == "Javni razpis za sofinanciranje predstavitev podjetij na sejmih v letu 2026"
     assert find_publisher(text).value == "Javna agencija SPIRIT Slovenija"
     assert find_published_on(text, None).value == "2026-02-12"
@@ -110,16 +149,20 @@ def test_ordinal_call_title():
 
 
 def test_title_lines_separated_by_blank_lines_and_publisher_after_a_genitive():
-    text = ("Uradni list RS, št. 148/2022 z dne 25. 11. 2022\n\nOb-3700/22, Stran 3702\n\n"
-            "Na podlagi Odloka o proračunu Občine Cerklje na Gorenjskem objavlja Občina Cerklje na Gorenjskem, Trg Davorina Jenka 13, Cerklje\n\n"
-            "javni razpis\n\nza sofinanciranje turističnih prireditev v letu 2023\n\n1. Predmet javnega razpisa\n")
+    text = (
+        "Uradni list RS, št. 148/2022 z dne 25. 11. 2022\n\nOb-3700/22, Stran 3702\n\n"
+        "Na podlagi Odloka o proračunu Občine Cerklje na Gorenjskem objavlja Občina Cerklje na Gorenjskem, Trg Davorina Jenka 13, Cerklje\n\n"
+        "javni razpis\n\nza sofinanciranje turističnih prireditev v letu 2023\n\n1. Predmet javnega razpisa\n"
+    )
     assert find_title(text).value == "Javni razpis za sofinanciranje turističnih prireditev v letu 2023"
     assert find_publisher(text).value == "Občina Cerklje na Gorenjskem"
 
 
 def test_amendment_without_quotes_and_call_type_from_the_first_call_word():
-    text = ("Sprememba\n\nMinistrstvo za gospodarstvo objavlja spremembo Javnega razpisa za vavčerje za digitalizacijo, "
-            "objavljenega v Uradnem listu RS, št. 42/2018 z dne 15. 6. 2018.")
+    text = (
+        "Sprememba\n\nMinistrstvo za gospodarstvo objavlja spremembo Javnega razpisa za vavčerje za digitalizacijo, "
+        "objavljenega v Uradnem listu RS, št. 42/2018 z dne 15. 6. 2018."
+    )
     assert find_title(text).value == "Sprememba Javnega razpisa za vavčerje za digitalizacijo"
     assert find_call_type("…", "Javni razpis za vavčerje za digitalizacijo", gazette_page=True).value == "javni_razpis"
     assert find_call_type("…", "Vavčer za razpisane storitve", gazette_page=False).value == "javni_poziv"
@@ -131,9 +174,11 @@ def test_code_heading_of_a_fund_page():
 
 
 def test_news_headline_gives_way_to_the_reported_call():
-    text = ("Aktualno\n\nObjavljen javni razpis za zagon podjetij na Gorenjskem\n\n"
-            "RAGOR obvešča, da je Slovenski podjetniški sklad 5. 4. 2024 objavil Javni razpis za spodbude za zagon "
-            "podjetij v problemskih regijah (P1 plus 2024). Rok za oddajo vlog je 6. 5. 2024.")
+    text = (
+        "Aktualno\n\nObjavljen javni razpis za zagon podjetij na Gorenjskem\n\n"
+        "RAGOR obvešča, da je Slovenski podjetniški sklad 5. 4. 2024 objavil Javni razpis za spodbude za zagon "
+        "podjetij v problemskih regijah (P1 plus 2024). Rok za oddajo vlog je 6. 5. 2024."
+    )
     assert find_title(text).value == "Javni razpis za spodbude za zagon podjetij v problemskih regijah (P1 plus 2024)"
     assert find_publisher(text).value == "Slovenski podjetniški sklad"
 
@@ -144,8 +189,10 @@ def test_eu_portal_topic_heading():
 
 
 def test_publisher_from_numbered_sections():
-    text = ("2. Ime oziroma naziv in sedež uporabnika proračuna, ki dodeljuje sredstva: uporabnik državnega "
-            "proračuna: Republika Slovenija, Ministrstvo za gospodarski razvoj in tehnologijo, Kotnikova ulica 5.")
+    text = (
+        "2. Ime oziroma naziv in sedež uporabnika proračuna, ki dodeljuje sredstva: uporabnik državnega "
+        "proračuna: Republika Slovenija, Ministrstvo za gospodarski razvoj in tehnologijo, Kotnikova ulica 5."
+    )
     assert find_publisher(text).value == "Ministrstvo za gospodarski razvoj in tehnologijo"
     text = "1. Ime in sedež organa, ki dodeljuje sredstva: Urad Vlade RS za komuniciranje, Gregorčičeva ulica 25"
     assert find_publisher(text).value == "Urad Vlade RS za komuniciranje"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from fundscout.extract import OPTIONAL_FIELDS, extract_notice
 from fundscout.fields import EXTRACT_FIELDS
 from fundscout.records import CallRecord
-from scrapers.extract import OPTIONAL_FIELDS, extract_notice
 
 NOTICES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
 PACKAGE = Path(__file__).resolve().parents[2] / "scrapers" / "extract"
@@ -25,7 +25,11 @@ def test_gazette_call_with_erdf_and_several_cut_offs():
     assert f["publisher"] == "Ministrstvo za gospodarstvo, turizem in šport"
     assert f["title"].startswith("Javni razpis za spodbujanje uvajanja pametnih senzorskih rešitev")
     assert (f["call_type"], f["programme_period"], f["eu_funded"], f["funds"]) == (
-        "javni_razpis", "2021-2027", True, ["ERDF"])
+        "javni_razpis",
+        "2021-2027",
+        True,
+        ["ERDF"],
+    )
     assert f["deadlines"] == ["2025-09-15", "2026-01-16", "2026-05-15"]  # not the date for questions
     assert f["budget_eur"] == 3_250_000.0
     assert f["applicant_types"] == ["sme"]
@@ -83,10 +87,16 @@ def test_fields_are_exactly_the_dictionary_and_valid_records(name):
         inferred_from_absence = field == "programme_period" and value == "national"
         if value not in (None, [], False) and field != "summary" and not inferred_from_absence:
             assert found.evidence.get(field), f"{field} has no snippet"
-    record = CallRecord.model_validate({"id": "t-1", "url": "https://example.org/razpis", "source": "test",
-                                        "title": found.fields["title"] or "?", **{
-                                            k: v for k, v in found.record_fields().items() if k != "title"},
-                                        "evidence": found.evidence})
+    record = CallRecord.model_validate(
+        {
+            "id": "t-1",
+            "url": "https://example.org/razpis",
+            "source": "test",
+            "title": found.fields["title"] or "?",
+            **{k: v for k, v in found.record_fields().items() if k != "title"},
+            "evidence": found.evidence,
+        }
+    )
     assert record.funds == (found.fields["funds"] or [])
 
 

@@ -65,5 +65,6 @@ def test_baseline_is_substring_matching():
 
 def test_terms_count_only_in_their_language_except_acronyms():
     assert classify_text("", "Občina bo uvedla smart city rešitve v središču mesta.") == []
-    assert {label.domain for label in classify_text("", "Občina bo uvedla IoT senzorje v središču mesta.")} \
-        == {"digital_platforms"}
+    assert {label.domain for label in classify_text("", "Občina bo uvedla IoT senzorje v središču mesta.")} == {
+        "digital_platforms"
+    }

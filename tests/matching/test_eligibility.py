@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from matching.eligibility import CallTerms, FirmClass, assess, call_status
+from matching.eligibility import CallTerms, FirmClass, assess, call_status, local_area, unresolved_area
 from matching.pipeline import _VERDICT_CODE, eligibility_table
 from matching.relevance import CallProfile, FirmEntry
 
@@ -55,27 +55,63 @@ def test_closed_call_unless_include_closed():
 
 
 def test_english_reasons():
-    assert assess(SME_WEST, CallTerms(("sme",), (), LATER), TODAY, lang="en").reasons[0] == \
-        "you are an SME in the Western cohesion region"
+    assert (
+        assess(SME_WEST, CallTerms(("sme",), (), LATER), TODAY, lang="en").reasons[0]
+        == "you are an SME in the Western cohesion region"
+    )
 
 
 def test_vectorised_table_agrees_with_assess():
     rng = random.Random(7)
-    types = ["municipality", "sme", "large_enterprise", "enterprise", "ngo", "association", "public_institute",
-             "research_org", "natural_person", "other"]
-    firms = [FirmEntry(f"f{i}", "x", FirmClass(rng.choice(["enterprise", "municipality", "ngo", "association",
-                                                           "public_institute"]),
-                                               rng.choice(["micro", "small", "medium", "large"]),
-                                               rng.choice(["west", "east", None]),
-                                               rng.choice(["Kranj", "Bled", "Tržič", None]),
-                                               rng.random() < 0.3), [], "", [], [], [])
-             for i in range(40)]
-    calls = [CallProfile(f"c{i}", "", "", CallTerms(
-        tuple(rng.sample(types, rng.randint(0, 3))), tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
-        (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
-        rng.random() < 0.2, rng.random() < 0.05,
-        tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])), rng.random() < 0.2,
-        rng.choice([None, None, "las"]))) for i in range(120)]
+    types = [
+        "municipality",
+        "sme",
+        "large_enterprise",
+        "enterprise",
+        "ngo",
+        "association",
+        "public_institute",
+        "research_org",
+        "natural_person",
+        "other",
+    ]
+    firms = [
+        FirmEntry(
+            f"f{i}",
+            "x",
+            FirmClass(
+                rng.choice(["enterprise", "municipality", "ngo", "association", "public_institute"]),
+                rng.choice(["micro", "small", "medium", "large"]),
+                rng.choice(["west", "east", None]),
+                rng.choice(["Kranj", "Bled", "Tržič", None]),
+                rng.random() < 0.3,
+            ),
+            [],
+            "",
+            [],
+            [],
+            [],
+        )
+        for i in range(40)
+    ]
+    calls = [
+        CallProfile(
+            f"c{i}",
+            "",
+            "",
+            CallTerms(
+                tuple(rng.sample(types, rng.randint(0, 3))),
+                tuple(rng.choice([[], ["west"], ["east"], ["west", "east"]])),
+                (TODAY + dt.timedelta(days=rng.randint(-300, 300)),) if rng.random() < 0.8 else (),
+                rng.random() < 0.2,
+                rng.random() < 0.05,
+                tuple(rng.choice([[], [], ["Kranj"], ["Bled", "Naklo"]])),
+                rng.random() < 0.2,
+                rng.choice([None, None, "las"]),
+            ),
+        )
+        for i in range(120)
+    ]
     for include_closed in (False, True):
         table, index, _ = eligibility_table(firms, calls, TODAY, include_closed)
         for firm, row in zip(firms, index):
@@ -85,11 +121,12 @@ def test_vectorised_table_agrees_with_assess():
 
 
 def test_local_area_is_read_from_the_wording():
-    from matching.eligibility import local_area
-
     assert local_area("Občina Bled objavlja razpis za društva v občini Bled.") == ("Bled",)
-    assert local_area("za stavbe na območju Mestne občine Kranj, Občine Tržič in Občine Naklo") == \
-        ("Kranj", "Tržič", "Naklo")
+    assert local_area("za stavbe na območju Mestne občine Kranj, Občine Tržič in Občine Naklo") == (
+        "Kranj",
+        "Tržič",
+        "Naklo",
+    )
     assert local_area("Javni razpis za občine in podjetja v Sloveniji") == ()
 
 
@@ -111,8 +148,6 @@ def test_start_up_calls():
 
 
 def test_areas_of_unknown_extent_leave_eligibility_unsure():
-    from matching.eligibility import unresolved_area
-
     assert unresolved_area("razvojna posojila na problemskih in obmejnih problemskih območjih") == "problem_areas"
     assert unresolved_area("Javni poziv LAS Zgornja dolina za izbor operacij") == "las"
     assert unresolved_area("Javni razpis za mala podjetja") is None

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallDomain, Firm, Match
-from fundscout.load import import_calls_file, import_firms_file
-from matching.consortium import suggest_consortium
-from matching.firms import read_firms_csv
+from fundscout.load import import_calls_file, read_firms_csv
+from matching.firms import import_firms_file
 from matching.pipeline import match_store
+from reports.briefs.consortium import suggest_consortium
 from tests.conftest import FIXTURES
 
 FIRMS = FIXTURES / "matching" / "split" / "firms.csv"
@@ -28,9 +28,17 @@ def _calls_file(tmp_path: Path) -> Path:
     rows = []
     for notice in map(json.loads, (FIXTURES / "matching" / "notices.jsonl").read_text().splitlines()):
         title, _, rest = notice["text"].partition("\n")
-        rows.append({"id": notice["id"], "url": notice["url"], "source": "import", "title": title,
-                     "summary": rest[:400], "deadlines": ["2027-03-15"],
-                     "applicant_types": ["municipality"] if "e-storitve" in notice["id"] else []})
+        rows.append(
+            {
+                "id": notice["id"],
+                "url": notice["url"],
+                "source": "import",
+                "title": title,
+                "summary": rest[:400],
+                "deadlines": ["2027-03-15"],
+                "applicant_types": ["municipality"] if "e-storitve" in notice["id"] else [],
+            }
+        )
     path = tmp_path / "calls.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -38,11 +46,16 @@ def _calls_file(tmp_path: Path) -> Path:
 
 def test_bad_rows_are_reported_by_row_and_field_and_good_rows_load(tmp_path, fundscout_env):
     bad = tmp_path / "firms.csv"
-    bad.write_text(HEADER + (
-        "A1,Dobro d.o.o.,d.o.o.,small,Kranj,62.010,Opis,e-storitve,a@example.com\n"
-        "A2,Neznana koda d.o.o.,d.o.o.,small,Kranj,04.100,Opis,,\n"
-        "A3,Nikjer d.o.o.,d.o.o.,small,Atlantida,62.010,Opis,,\n"
-        "A4,Brez oblike,,small,Kranj,62.010,Opis,,\n"), encoding="utf-8")
+    bad.write_text(
+        HEADER
+        + (
+            "A1,Dobro d.o.o.,d.o.o.,small,Kranj,62.010,Opis,e-storitve,a@example.com\n"
+            "A2,Neznana koda d.o.o.,d.o.o.,small,Kranj,04.100,Opis,,\n"
+            "A3,Nikjer d.o.o.,d.o.o.,small,Atlantida,62.010,Opis,,\n"
+            "A4,Brez oblike,,small,Kranj,62.010,Opis,,\n"
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["import-firms", str(bad)])
     assert result.exit_code == 2
     err = result.stderr
@@ -91,14 +104,19 @@ def test_match_store_writes_domains_and_matches_incrementally(tmp_path, db_url):
     assert second.pairs_unchanged == first.pairs_written
 
     changed = tmp_path / "firms.csv"
-    changed.write_text(FIRMS.read_text(encoding="utf-8").replace(
-        "Zbira odpadke in predeluje plastiko", "Zbira odpadke, predeluje plastiko in gradi polnilnice"), encoding="utf-8")
+    changed.write_text(
+        FIRMS.read_text(encoding="utf-8").replace(
+            "Zbira odpadke in predeluje plastiko", "Zbira odpadke, predeluje plastiko in gradi polnilnice"
+        ),
+        encoding="utf-8",
+    )
     import_firms_file(db_url, changed)
     third = match_store(db_url, today=TODAY)
     assert third.pairs_scored == 6 and 0 < third.pairs_written <= 6  # only the changed firm's row of pairs
     with session_scope(db_url) as session:
-        recomputed = session.scalars(select(Match).where(Match.computed_at == select(func.max(Match.computed_at))
-                                                         .scalar_subquery())).all()
+        recomputed = session.scalars(
+            select(Match).where(Match.computed_at == select(func.max(Match.computed_at)).scalar_subquery())
+        ).all()
         assert {m.firm_id for m in recomputed} == {"T06"}
 
 

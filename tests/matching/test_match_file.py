@@ -11,9 +11,17 @@ from typer.testing import CliRunner
 
 import matching.relevance as relevance
 from fundscout.cli import app
+from fundscout.load import read_firms_csv
+from matching.eligibility import CallTerms, assess
 from matching.evaluate import evaluate_split, format_report, mean_ndcg
-from matching.firms import read_firms_csv
-from matching.pipeline import build_matcher, calls_from_notices, entry_from_profile
+from matching.pipeline import (
+    build_matcher,
+    call_profile,
+    calls_from_notices,
+    eligibility_table,
+    entry_from_profile,
+    firm_entry,
+)
 from tests.conftest import FIXTURES
 
 NOTICES = FIXTURES / "matching" / "notices.jsonl"
@@ -36,8 +44,9 @@ def test_classify_cli_writes_domains_and_evidence(tmp_path):
 
 def test_match_cli_file_mode(tmp_path):
     out = tmp_path / "m.jsonl"
-    result = CliRunner().invoke(app, ["match", "--input", str(NOTICES), "--firms", str(SPLIT / "firms.csv"),
-                                      "--output", str(out), "--top", "2"])
+    result = CliRunner().invoke(
+        app, ["match", "--input", str(NOTICES), "--firms", str(SPLIT / "firms.csv"), "--output", str(out), "--top", "2"]
+    )
     assert result.exit_code == 0, result.output
     rows = _rows(out)
     assert len(rows) == 6 * 2
@@ -95,14 +104,18 @@ def matcher():
 
 def test_vectorised_scores_equal_the_formula_pair_by_pair(matcher):
     scores = np.vstack([block for _, block in matcher.chunks()])
-    from matching.eligibility import assess
-
     checked = 0
     for fi, firm in enumerate(matcher.firms):
         for ci, call in enumerate(matcher.calls):
             parts = matcher.components(fi, ci)
-            relevance_value = min(1.0, max(0.0, sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
-                                            + relevance.W_TEXT * min(1.0, parts["text"])))
+            relevance_value = min(
+                1.0,
+                max(
+                    0.0,
+                    sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
+                    + relevance.W_TEXT * min(1.0, parts["text"]),
+                ),
+            )
             verdict = assess(firm.klass, call.terms, dt.date(2026, 11, 24), include_closed=True).eligible
             # components are clipped per part; the matrix clips the sum: equal unless a part exceeds 1
             if max(parts.values()) < 1.0:
@@ -121,8 +134,6 @@ def test_projected_text_space_keeps_the_ranking(monkeypatch, matcher):
 
 
 def _table(matcher):
-    from matching.pipeline import eligibility_table
-
     table, index, _ = eligibility_table(matcher.firms, matcher.calls, dt.date(2026, 11, 24), True)
     return table, index
 
@@ -140,9 +151,6 @@ def test_top_k_is_exact_including_ties_and_zero_rows():
 
 
 def test_trade_hints_tie_a_call_subject_to_skd_codes():
-    from matching.eligibility import CallTerms
-    from matching.pipeline import call_profile, firm_entry
-
     call = call_profile("c", "Javni razpis za vgradnjo toplotnih črpalk v javnih stavbah", "", CallTerms())
     assert {"28.25", "43.22"} <= set(call.trades)
     maker = firm_entry("m", "Izdelovalec", "d.o.o.", "small", "Kranj", ["28.250"], "Izdeluje naprave.", [])

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 
 from fundscout.fields import DOMAINS
+from fundscout.reference import REFERENCE_DIR, find_municipality, municipalities, nace_divisions
 from matching.normalise import detect_language, keys, notice_body, phrase_keys, token_key
-from matching.taxonomy import (
-    REFERENCE_DIR, domains, find_municipality, municipalities, nace_divisions, nace_domains, s5_areas, secondary,
-)
+from matching.taxonomy import domains, nace_domains, s5_areas, secondary
 
 
 def test_inflected_forms_share_keys_with_the_base_form():

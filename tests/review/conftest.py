@@ -8,11 +8,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from reports.briefs import draft_briefs
 from tests.brief_seed import TODAY, seed_store
-from fundscout.briefs import draft_briefs
-from fundscout.review.app import create_app
-from fundscout.review.users import add_user
 from tests.review_helpers import PASSWORD, USERNAME, log_in
+from web.app import create_app
+from web.users import add_user
 
 
 @pytest.fixture

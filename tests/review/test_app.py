@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
-from fundscout.briefs import draft_briefs
 from fundscout.cli import app as cli
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Comment, Review, User
+from reports.briefs import draft_briefs
+from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from tests.review_helpers import PASSWORD, USERNAME, csrf_of, log_in
 
 
@@ -48,8 +48,9 @@ def test_login_without_csrf_token_is_refused(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_post_without_or_with_a_wrong_csrf_token_changes_nothing(reviewer: TestClient, db_url: str,
-                                                                 review_store: dict[str, int]) -> None:
+def test_post_without_or_with_a_wrong_csrf_token_changes_nothing(
+    reviewer: TestClient, db_url: str, review_store: dict[str, int]
+) -> None:
     brief_id = review_store[DIGITAL_CALL["id"]]
     for data in ({"body": "brez žetona"}, {"body": "tuj žeton", "csrf_token": "x" * 43}):
         assert reviewer.post(f"/briefs/{brief_id}/comments", data=data).status_code == 403
@@ -60,14 +61,14 @@ def test_post_without_or_with_a_wrong_csrf_token_changes_nothing(reviewer: TestC
         assert session.get(Brief, brief_id).status == "draft"
 
 
-def test_review_flow_comment_approve_and_audit(reviewer: TestClient, db_url: str,
-                                               review_store: dict[str, int]) -> None:
+def test_review_flow_comment_approve_and_audit(reviewer: TestClient, db_url: str, review_store: dict[str, int]) -> None:
     brief_id = review_store[DIGITAL_CALL["id"]]
     page = reviewer.get(f"/briefs/{brief_id}")
     assert page.status_code == 200 and "Razpis na kratko" in page.text
     token = csrf_of(page.text)
-    comment = reviewer.post(f"/briefs/{brief_id}/comments", data={"csrf_token": token,
-                                                                  "body": "<b>Dobra priložnost</b> za Kranj"})
+    comment = reviewer.post(
+        f"/briefs/{brief_id}/comments", data={"csrf_token": token, "body": "<b>Dobra priložnost</b> za Kranj"}
+    )
     assert comment.status_code == 200
     assert "&lt;b&gt;Dobra priložnost&lt;/b&gt; za Kranj" in comment.text
     for status in ("in_review", "approved"):
@@ -77,31 +78,40 @@ def test_review_flow_comment_approve_and_audit(reviewer: TestClient, db_url: str
     audit = reviewer.get("/audit?lang=en").text
     assert "status changed" in audit and "to_status: approved" in audit and "Ana Novak" in audit
     with session_scope(db_url) as session:
-        reviews = session.execute(select(Review.from_status, Review.to_status, User.username)
-                                  .join(User, User.id == Review.user_id).order_by(Review.id)).all()
+        reviews = session.execute(
+            select(Review.from_status, Review.to_status, User.username)
+            .join(User, User.id == Review.user_id)
+            .order_by(Review.id)
+        ).all()
     assert [tuple(r) for r in reviews] == [("draft", "in_review", USERNAME), ("in_review", "approved", USERNAME)]
 
 
-def test_rejection_needs_a_reason_and_only_allowed_steps_are_taken(reviewer: TestClient, db_url: str,
-                                                                   review_store: dict[str, int]) -> None:
+def test_rejection_needs_a_reason_and_only_allowed_steps_are_taken(
+    reviewer: TestClient, db_url: str, review_store: dict[str, int]
+) -> None:
     brief_id = review_store[DIGITAL_CALL["id"]]
     token = csrf_of(reviewer.get(f"/briefs/{brief_id}").text)
     skip = reviewer.post(f"/briefs/{brief_id}/status", data={"csrf_token": token, "to_status": "approved"})
     assert skip.status_code == 400  # draft cannot jump to approved
     assert "Stanja »osnutek« ni mogoče spremeniti v »odobren«." in skip.text
     reviewer.post(f"/briefs/{brief_id}/status", data={"csrf_token": token, "to_status": "in_review"})
-    refused = reviewer.post(f"/briefs/{brief_id}/status",
-                            data={"csrf_token": token, "to_status": "rejected", "reason": "   "})
+    refused = reviewer.post(
+        f"/briefs/{brief_id}/status", data={"csrf_token": token, "to_status": "rejected", "reason": "   "}
+    )
     assert refused.status_code == 400 and "Zavrnitev potrebuje utemeljitev." in refused.text
     with session_scope(db_url) as session:
         assert session.get(Brief, brief_id).status == "in_review"
-    rejected = reviewer.post(f"/briefs/{brief_id}/status", data={
-        "csrf_token": token, "to_status": "rejected", "reason": "Kranj ni upravičen prijavitelj."})
+    rejected = reviewer.post(
+        f"/briefs/{brief_id}/status",
+        data={"csrf_token": token, "to_status": "rejected", "reason": "Kranj ni upravičen prijavitelj."},
+    )
     assert rejected.status_code == 200
     with session_scope(db_url) as session:
         assert session.get(Brief, brief_id).status == "rejected"
-        assert session.scalars(select(Review.reason).order_by(Review.id.desc())).first() == \
-            "Kranj ni upravičen prijavitelj."
+        assert (
+            session.scalars(select(Review.reason).order_by(Review.id.desc())).first()
+            == "Kranj ni upravičen prijavitelj."
+        )
 
 
 def test_list_filters(reviewer: TestClient, review_store: dict[str, int]) -> None:
@@ -119,8 +129,9 @@ def test_list_filters(reviewer: TestClient, review_store: dict[str, int]) -> Non
     assert listed("status=draft&domain=e_governance") == {digital}
 
 
-def test_changed_call_is_flagged_with_what_changed(reviewer: TestClient, db_url: str, tmp_path,
-                                                   review_store: dict[str, int]) -> None:
+def test_changed_call_is_flagged_with_what_changed(
+    reviewer: TestClient, db_url: str, tmp_path, review_store: dict[str, int]
+) -> None:
     brief_id = review_store[DIGITAL_CALL["id"]]
     assert "ponovni pregled" not in reviewer.get(f"/briefs/{brief_id}").text
     load_calls(db_url, {**DIGITAL_CALL, "deadlines": ["2027-03-01"], "call_type": "amendment"})
@@ -151,8 +162,11 @@ def test_app_works_mounted_under_a_path_prefix(app: FastAPI, review_store: dict[
         assert f'href="http://testserver/fundscout/briefs/{brief_id}"' in listing
         page = client.get(f"/fundscout/briefs/{brief_id}").text
         assert f'action="http://testserver/fundscout/briefs/{brief_id}/comments"' in page
-        posted = client.post(f"/fundscout/briefs/{brief_id}/comments",
-                             data={"csrf_token": csrf_of(page), "body": "pod predpono"}, follow_redirects=False)
+        posted = client.post(
+            f"/fundscout/briefs/{brief_id}/comments",
+            data={"csrf_token": csrf_of(page), "body": "pod predpono"},
+            follow_redirects=False,
+        )
         assert posted.headers["location"] == f"http://testserver/fundscout/briefs/{brief_id}"
 
 
@@ -178,11 +192,16 @@ def test_user_add_hashes_the_password(fundscout_env: str, monkeypatch) -> None:
 
 
 def test_hostile_call_text_is_inert_on_the_pages(reviewer: TestClient, db_url: str, tmp_path) -> None:
-    hostile = {**DIGITAL_CALL, "id": "test-hostile-page",
-               "title": "<script>alert(1)</script>{{ 7*7 }}", "summary": "<img src=x onerror=alert(2)>"}
+    hostile = {
+        **DIGITAL_CALL,
+        "id": "test-hostile-page",
+        "title": "<script>alert(1)</script>{{ 7*7 }}",
+        "summary": "<img src=x onerror=alert(2)>",
+    }
     seed_store(db_url, hostile)
-    drafted = draft_briefs(db_url, min_score=0, lang="sl", out_dir=tmp_path / "h", call_ids=[hostile["id"]],
-                           today=TODAY)
+    drafted = draft_briefs(
+        db_url, min_score=0, lang="sl", out_dir=tmp_path / "h", call_ids=[hostile["id"]], today=TODAY
+    )
     brief_id = next(d.brief_id for d in drafted if d.call_id == hostile["id"])
     for path in ("/", f"/briefs/{brief_id}"):
         text = reviewer.get(path).text

@@ -10,11 +10,11 @@ import pytest
 import uvicorn
 from playwright.sync_api import Page, expect
 
+from fundscout.db import upgrade
 from tests.brief_seed import DIGITAL_CALL
-from fundscout.review.app import create_app
 from tests.browser import chromium
 from tests.review_helpers import PASSWORD, USERNAME
-
+from web.app import create_app
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +22,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """The browser test runs on SQLite only; the HTTP tests cover both backends."""
-    from fundscout.db import upgrade
-
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(url)
     return url

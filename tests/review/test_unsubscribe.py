@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Firm
-from fundscout.digest.links import unsubscribe_token, unsubscribe_url
+from reports.digest.links import unsubscribe_token, unsubscribe_url
 
 
 def first_firm(db_url: str) -> str:
@@ -35,8 +35,9 @@ def test_link_asks_first_and_one_click_post_unsubscribes(db_url: str, client: Te
     assert done.status_code == 200 and "Odjavljeni ste" in done.text
     assert not subscribed(db_url, firm_id)
     with session_scope(db_url) as session:
-        assert session.scalars(select(AuditLog.target).where(AuditLog.action == "unsubscribe")).all() == \
-            [f"firm:{firm_id}"]
+        assert session.scalars(select(AuditLog.target).where(AuditLog.action == "unsubscribe")).all() == [
+            f"firm:{firm_id}"
+        ]
 
 
 def test_an_altered_token_unsubscribes_nobody(db_url: str, client: TestClient, monkeypatch) -> None:

@@ -41,7 +41,8 @@ class ScriptedHandler(SiteHandler):
     def page(self, key: str) -> Page | None:
         self.hits.append(key)
         entry = self.script.get(key) or next(
-            (v for k, v in self.script.items() if k.endswith("*") and key.startswith(k[:-1])), None)
+            (v for k, v in self.script.items() if k.endswith("*") and key.startswith(k[:-1])), None
+        )
         if callable(entry):
             return entry(key)
         if not entry:
@@ -49,13 +50,15 @@ class ScriptedHandler(SiteHandler):
         fault = entry.pop(0) if len(entry) > 1 else entry[0]
         time.sleep(fault.delay)
         page = super().page(key) or Page(b"", status=404)
-        return Page(fault.body if fault.body is not None else page.body,
-                    fault.content_type or page.content_type, fault.status)
+        return Page(
+            fault.body if fault.body is not None else page.body, fault.content_type or page.content_type, fault.status
+        )
 
 
 @contextmanager
-def fixture_site(spider: str, script: dict[str, Any] | None = None,
-                 pages: dict[str, Page] | None = None) -> Iterator[tuple[dict[str, str], type[ScriptedHandler]]]:
+def fixture_site(
+    spider: str, script: dict[str, Any] | None = None, pages: dict[str, Page] | None = None
+) -> Iterator[tuple[dict[str, str], type[ScriptedHandler]]]:
     """Serve a spider's fixtures (one host); `pages` adds or replaces pages by request key."""
     sites = read_sites_dir(FIXTURES / spider)
     (host,) = sites
@@ -70,12 +73,19 @@ def fixture_page(spider: str, key: str) -> Page:
     return site[key]
 
 
-def crawl(spider: str, database_url: str, home: Path, origins: dict[str, str], *,
-          timeout: float = 60, **overrides: Any) -> RunOutcome:
+def crawl(
+    spider: str, database_url: str, home: Path, origins: dict[str, str], *, timeout: float = 60, **overrides: Any
+) -> RunOutcome:
     """One real crawl through the runner; returns the outcome whether loaded or failed."""
     try:
-        return run_spider(spider, database_url=database_url, site_urls=origins, timeout=timeout,
-                          overrides={**TEST_SETTINGS, **overrides}, home=home)
+        return run_spider(
+            spider,
+            database_url=database_url,
+            site_urls=origins,
+            timeout=timeout,
+            overrides={**TEST_SETTINGS, **overrides},
+            home=home,
+        )
     except CrawlFailed as exc:
         return exc.outcome
 
@@ -83,6 +93,7 @@ def crawl(spider: str, database_url: str, home: Path, origins: dict[str, str], *
 def stored_calls(database_url: str) -> dict[str, dict[str, Any]]:
     """Every stored call as {id: {column: value}}, to compare the store before and after a run."""
     with session_scope(database_url) as session:
-        return {c.id: {col.name: getattr(c, col.name) for col in Call.__table__.columns}
-                for c in session.scalars(select(Call))}
-
+        return {
+            c.id: {col.name: getattr(c, col.name) for col in Call.__table__.columns}
+            for c in session.scalars(select(Call))
+        }

@@ -20,8 +20,11 @@ from scrapers.sample_site import Page, serve_sites
 
 LISTING = "/zbirke/javne-objave/?type=javni-razpisi&status=ongoing"
 DETAIL = "/zbirke/javne-objave/javni-razpis-sofinanciranje-zdravstvenih-postaj-2026/"
-GOOD_IDS = {"govsi-javni-razpis-pametna-razsvetljava-2026", "govsi-javni-razpis-vavcerji-kibernetska-varnost-2026",
-            "govsi-javni-razpis-sofinanciranje-zdravstvenih-postaj-2026"}
+GOOD_IDS = {
+    "govsi-javni-razpis-pametna-razsvetljava-2026",
+    "govsi-javni-razpis-vavcerji-kibernetska-varnost-2026",
+    "govsi-javni-razpis-sofinanciranje-zdravstvenih-postaj-2026",
+}
 MAINTENANCE = "<html><body><h1>Vzdrževanje strani</h1><p>Stran je začasno nedosegljiva.</p></body></html>".encode()
 
 
@@ -90,8 +93,7 @@ def test_timeout_is_refused(store: str, tmp_path: Path) -> None:
     before = stored_calls(store)
     with fixture_site("gov_si", script={DETAIL: [Fault(delay=1.6)]}) as (origins, _):
         outcome = crawl("gov_si", store, tmp_path, origins)
-    assert any(k.startswith("downloader/exception_type_count/") and "Timeout" in k
-               for k in outcome.summary["stats"])
+    assert any(k.startswith("downloader/exception_type_count/") and "Timeout" in k for k in outcome.summary["stats"])
     assert_refused(outcome, store, before, "given up after retries")
 
 
@@ -113,9 +115,11 @@ def test_a_crawl_that_left_no_summary_or_no_monitor_results_is_refused() -> None
 
 def test_wrong_declared_encoding_keeps_slovenian_letters(sqlite_url: str, tmp_path: Path) -> None:
     """UTF-8 pages that declare windows-1250 (and a real windows-1250 page) read as written."""
+
     def lying(key: str) -> Page:
         body = fixture_page("gov_si", key).body.replace(b'<meta charset="utf-8">', b'<meta charset="windows-1250">')
         return Page(body, "text/html")
+
     honest_1250 = fixture_page("gov_si", DETAIL).body.decode().replace('charset="utf-8"', 'charset="windows-1250"')
     pages = {DETAIL: Page(honest_1250.encode("cp1250"), "text/html; charset=windows-1250")}
     script = {LISTING: lying, "/zbirke/javne-objave/javni-razpis-pametna-razsvetljava-2026/": lying}
@@ -138,10 +142,12 @@ def test_pagination_that_never_ends_is_stopped(sqlite_url: str, tmp_path: Path, 
         number = int(key.rsplit("=", 1)[1])
         link = f'<a class="naslednja" href="?stran={number + 1}">Naslednja stran</a></body>'
         return Page(page_two.replace(b"</body>", link.encode()))
+
     script = {"/glasilo-uradni-list-rs/razglasni-del/javni-razpisi/?stran=*": endless}
     with fixture_site("uradni_list", script=script) as (origins, handler):
-        outcome = crawl("uradni_list", sqlite_url, tmp_path, origins,
-                        DEPTH_LIMIT=depth_limit, CLOSESPIDER_PAGECOUNT_NO_ITEM=6)
+        outcome = crawl(
+            "uradni_list", sqlite_url, tmp_path, origins, DEPTH_LIMIT=depth_limit, CLOSESPIDER_PAGECOUNT_NO_ITEM=6
+        )
     assert len(handler.hits) < 20
     if depth_limit:
         assert outcome.verdict == "loaded", outcome.reason
@@ -154,7 +160,8 @@ def test_pagination_that_never_ends_is_stopped(sqlite_url: str, tmp_path: Path, 
 def test_pagination_that_links_to_itself_loads_each_call_once(sqlite_url: str, tmp_path: Path) -> None:
     key = "/glasilo-uradni-list-rs/razglasni-del/javni-razpisi/?stran=2"
     looping = fixture_page("uradni_list", key).body.replace(
-        b"</body>", b'<a class="naslednja" href="?stran=2">Naslednja stran</a></body>')
+        b"</body>", b'<a class="naslednja" href="?stran=2">Naslednja stran</a></body>'
+    )
     with fixture_site("uradni_list", pages={key: Page(looping)}) as (origins, handler):
         outcome = crawl("uradni_list", sqlite_url, tmp_path, origins)
     assert outcome.verdict == "loaded", outcome.reason
@@ -165,9 +172,11 @@ def test_links_to_file_and_localhost_are_never_fetched(store: str, tmp_path: Pat
     internal_handler = type("Internal", (ScriptedHandler,), {"script": {}, "hits": []})
     with serve_sites({"internal": {"/admin": Page(b"secret")}}, internal_handler) as internal:
         port = internal["internal"].rsplit(":", 1)[1]
-        rows = ('<tr><td class="td-title"><div class="cell"><a href="file:///etc/hostname">Priloga</a></div></td></tr>'
-                f'<tr><td class="td-title"><div class="cell"><a href="http://localhost:{port}/admin">Interno</a>'
-                "</div></td></tr>")
+        rows = (
+            '<tr><td class="td-title"><div class="cell"><a href="file:///etc/hostname">Priloga</a></div></td></tr>'
+            f'<tr><td class="td-title"><div class="cell"><a href="http://localhost:{port}/admin">Interno</a>'
+            "</div></td></tr>"
+        )
         with fixture_site("gov_si", pages={LISTING: listing_with(rows)}) as (origins, _):
             outcome = crawl("gov_si", store, tmp_path, origins)
     assert outcome.verdict == "loaded", outcome.reason
@@ -200,7 +209,9 @@ def test_too_many_invalid_items_are_refused(store: str, tmp_path: Path) -> None:
 
 def test_oversized_page_is_cancelled_and_refused(store: str, tmp_path: Path) -> None:
     before = stored_calls(store)
-    huge = fixture_page("gov_si", DETAIL).body.replace(b"</article>", b"<p>" + b"x" * (2 * 1024 * 1024) + b"</p></article>")
+    huge = fixture_page("gov_si", DETAIL).body.replace(
+        b"</article>", b"<p>" + b"x" * (2 * 1024 * 1024) + b"</p></article>"
+    )
     with fixture_site("gov_si", pages={DETAIL: Page(huge)}) as (origins, handler):
         outcome = crawl("gov_si", store, tmp_path, origins, DOWNLOAD_MAXSIZE=1024 * 1024)
     assert handler.hits.count(DETAIL) == 1  # cancelled, not retried

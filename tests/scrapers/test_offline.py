@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -23,8 +22,9 @@ from scrapers.settings import base
 
 
 def test_scrapy_list_from_the_project_root() -> None:
-    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=REPO_ROOT, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert listed == spider_names() and len(listed) >= 6
 
 
@@ -61,10 +61,15 @@ def test_crawl_offline_loads_every_source(sqlite_url: str, tmp_path: Path, monke
         runs = session.scalars(select(ScrapeRun)).all()
         assert sorted(r.source for r in runs if r.verdict == "loaded") == spider_names()
         assert session.scalar(select(func.count()).select_from(Call)) >= 50
-        periods = dict(session.execute(select(Call.programme_period, func.count()).group_by(Call.programme_period)).all())
+        periods = dict(
+            session.execute(select(Call.programme_period, func.count()).group_by(Call.programme_period)).all()
+        )
         assert max(periods, key=periods.get) == "2014-2020"  # 2014–2020 cohesion calls foremost
-        several = session.execute(select(CallSource.call_id).group_by(CallSource.call_id)
-                                  .having(func.count(func.distinct(CallSource.source)) > 1)).all()
+        several = session.execute(
+            select(CallSource.call_id)
+            .group_by(CallSource.call_id)
+            .having(func.count(func.distinct(CallSource.source)) > 1)
+        ).all()
         assert len(several) >= 2
         assert session.scalar(select(func.count()).where(CallHistory.kind == "amendment")) == 1
         titles = session.scalars(select(Call.title)).all()

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import CallHistory, CallSource, ScrapeRun
+from fundscout.load import load_run
 from fundscout.records import CallRecord
-from scrapers.dedupe import load_run
 from scrapers.runner import source_states, spider_names
 
 LISTING = "/zbirke/javne-objave/?type=javni-razpisi&status=ongoing"
@@ -64,18 +64,38 @@ def test_one_call_seen_in_two_sources(db_url: str) -> None:
     """Matched on the notice number first, then on a near-identical title; gaps are filled, and
     the call's own source keeps its facts."""
     with session_scope(db_url) as session:
-        load_run(session, [
-            record(id="ul-2019-071-ob-3702-19", title="Javni razpis za usposabljanje zaposlenih 2020–2022",
-                   notice_number="Ob-3702/19", deadlines=["2020-01-20"]),
-            record(id="govsi-pametne-svetilke", source="gov_si",
-                   title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah 2026"),
-        ], {})
+        load_run(
+            session,
+            [
+                record(
+                    id="ul-2019-071-ob-3702-19",
+                    title="Javni razpis za usposabljanje zaposlenih 2020–2022",
+                    notice_number="Ob-3702/19",
+                    deadlines=["2020-01-20"],
+                ),
+                record(
+                    id="govsi-pametne-svetilke",
+                    source="gov_si",
+                    title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah 2026",
+                ),
+            ],
+            {},
+        )
     second_sources = [
-        record(id="euskladi-usposabljanje", source="eu_skladi", title="Usposabljanje zaposlenih (ESS)",
-               notice_number="Ob-3702/19", deadlines=["2020-02-01"], budget_eur=3_800_000),
-        record(id="eusr-pametna-razsvetljava", source="evropska_sredstva",
-               title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah – 2026",
-               programme="Program evropske kohezijske politike 2021–2027"),
+        record(
+            id="euskladi-usposabljanje",
+            source="eu_skladi",
+            title="Usposabljanje zaposlenih (ESS)",
+            notice_number="Ob-3702/19",
+            deadlines=["2020-02-01"],
+            budget_eur=3_800_000,
+        ),
+        record(
+            id="eusr-pametna-razsvetljava",
+            source="evropska_sredstva",
+            title="Javni razpis za sofinanciranje pametne javne razsvetljave v občinah – 2026",
+            programme="Program evropske kohezijske politike 2021–2027",
+        ),
         record(id="eusr-drugo", source="evropska_sredstva", title="Javni razpis za čisto drugo stvar"),
     ]
     with session_scope(db_url) as session:
@@ -96,17 +116,36 @@ def test_one_call_seen_in_two_sources(db_url: str) -> None:
 
 
 def test_amendment_updates_its_call_and_is_not_undone(db_url: str) -> None:
-    original = record(id="ul-2019-038-ob-2241-19", title="Javni razpis za digitalno preobrazbo MSP",
-                      notice_number="Ob-2241/19", deadlines=["2019-09-16"], budget_eur=6_000_000)
-    amendment = record(id="ul-2019-047-ob-2790-19", title="Sprememba javnega razpisa za digitalno preobrazbo MSP",
-                       notice_number="Ob-2790/19", call_type="amendment", deadlines=["2019-09-30"],
-                       budget_eur=7_500_000)
-    orphan = record(id="ul-2019-050-ob-2900-19", title="Sprememba javnega razpisa, ki ga ni v zbirki",
-                    notice_number="Ob-2900/19", call_type="amendment", deadlines=["2019-10-10"])
+    original = record(
+        id="ul-2019-038-ob-2241-19",
+        title="Javni razpis za digitalno preobrazbo MSP",
+        notice_number="Ob-2241/19",
+        deadlines=["2019-09-16"],
+        budget_eur=6_000_000,
+    )
+    amendment = record(
+        id="ul-2019-047-ob-2790-19",
+        title="Sprememba javnega razpisa za digitalno preobrazbo MSP",
+        notice_number="Ob-2790/19",
+        call_type="amendment",
+        deadlines=["2019-09-30"],
+        budget_eur=7_500_000,
+    )
+    orphan = record(
+        id="ul-2019-050-ob-2900-19",
+        title="Sprememba javnega razpisa, ki ga ni v zbirki",
+        notice_number="Ob-2900/19",
+        call_type="amendment",
+        deadlines=["2019-10-10"],
+    )
     for _ in range(2):  # the second run re-reads the original notice: the amendment stays
         with session_scope(db_url) as session:
-            load_run(session, [original, amendment, orphan],
-                     {amendment.id: "Ob-2241/19", orphan.id: "Ob-1111/19"}, run_id=None)
+            load_run(
+                session,
+                [original, amendment, orphan],
+                {amendment.id: "Ob-2241/19", orphan.id: "Ob-1111/19"},
+                run_id=None,
+            )
     calls = stored_calls(db_url)
     call = calls["ul-2019-038-ob-2241-19"]
     assert call["deadlines"] == ["2019-09-30"] and call["budget_eur"] == 7_500_000
@@ -115,5 +154,6 @@ def test_amendment_updates_its_call_and_is_not_undone(db_url: str) -> None:
     with session_scope(db_url) as session:
         history = session.scalars(select(CallHistory).where(CallHistory.call_id == original.id)).all()
     assert [(h.kind, h.diff) for h in history] == [
-        ("amendment", {"deadlines": [["2019-09-16"], ["2019-09-30"]], "budget_eur": [6_000_000, 7_500_000]})]
+        ("amendment", {"deadlines": [["2019-09-16"], ["2019-09-30"]], "budget_eur": [6_000_000, 7_500_000]})
+    ]
     assert isinstance(history[0].changed_at, dt.datetime)

@@ -44,8 +44,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Crawled]:
 
 
 EXPECTED_IDS = {
-    "gov_si": {"govsi-javni-razpis-pametna-razsvetljava-2026", "govsi-javni-razpis-vavcerji-kibernetska-varnost-2026",
-               "govsi-javni-razpis-sofinanciranje-zdravstvenih-postaj-2026"},
+    "gov_si": {
+        "govsi-javni-razpis-pametna-razsvetljava-2026",
+        "govsi-javni-razpis-vavcerji-kibernetska-varnost-2026",
+        "govsi-javni-razpis-sofinanciranje-zdravstvenih-postaj-2026",
+    },
     "uradni_list": {"ul-2022-148-ob-3621-22", "ul-2018-042-ob-2450-18", "ul-2018-051-ob-2981-18"},
     "eu_skladi": {"euskladi-pametna-omrezja-2017", "euskladi-socialna-vkljucenost-romov-2016"},
     "evropska_sredstva": {"eusr-ucinkovita-raba-vode-v-industriji", "eusr-socialno-vkljucevanje-starejsih-2027"},
@@ -53,8 +56,11 @@ EXPECTED_IDS = {
     "podjetniski_sklad": {"sps-39120", "sps-39241"},
     "spirit": {"spirit-4871", "spirit-4902"},
     "euro_access": {"euroaccess-2382"},
-    "eu_ft_portal": {"ft-horizon-cl6-2026-governance-01-04", "ft-horizon-cl6-2026-governance-01-05",
-                     "ft-cef-t-2026-simobgen-urban"},
+    "eu_ft_portal": {
+        "ft-horizon-cl6-2026-governance-01-04",
+        "ft-horizon-cl6-2026-governance-01-05",
+        "ft-cef-t-2026-simobgen-urban",
+    },
 }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -38,13 +36,16 @@ def test_import_calls_reports_counts(fundscout_env, tmp_path):
     assert count(fundscout_env, Call) == 1
 
 
-@pytest.mark.parametrize(("content", "row", "field"), [
-    ([call(deadline="2027-01-01")], 1, "deadline"),  # unknown column
-    ([call(), call(id="b", deadlines=["2027-02-30"])], 2, "deadlines"),  # malformed date
-    ([call(budget_eur=-5.0)], 1, "budget_eur"),
-    ([call(funds=["ESRR"])], 1, "funds"),  # not a code of the vocabulary
-    ([call(title=None)], 1, "title"),
-])
+@pytest.mark.parametrize(
+    ("content", "row", "field"),
+    [
+        ([call(deadline="2027-01-01")], 1, "deadline"),  # unknown column
+        ([call(), call(id="b", deadlines=["2027-02-30"])], 2, "deadlines"),  # malformed date
+        ([call(budget_eur=-5.0)], 1, "budget_eur"),
+        ([call(funds=["ESRR"])], 1, "funds"),  # not a code of the vocabulary
+        ([call(title=None)], 1, "title"),
+    ],
+)
 def test_bad_call_rows_exit_2_naming_file_row_and_field(fundscout_env, tmp_path, content, row, field):
     path = write_jsonl(tmp_path / "bad.jsonl", content)
     result = runner.invoke(app, ["import-calls", str(path)])
@@ -53,12 +54,15 @@ def test_bad_call_rows_exit_2_naming_file_row_and_field(fundscout_env, tmp_path,
     assert count(fundscout_env, Call) == 0
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (b"", "file is empty"),
-    (b"\n\n", "file is empty"),
-    ('{"id": "\u010d"}\n'.encode("cp1250"), "not UTF-8"),
-    (b'{"id": "x",\n', "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "file is empty"),
+        (b"\n\n", "file is empty"),
+        ('{"id": "\u010d"}\n'.encode("cp1250"), "not UTF-8"),
+        (b'{"id": "x",\n', "not valid JSON"),
+    ],
+)
 def test_unreadable_call_files_exit_2(fundscout_env, tmp_path, raw, message):
     path = tmp_path / "calls.jsonl"
     path.write_bytes(raw)
@@ -69,9 +73,13 @@ def test_unreadable_call_files_exit_2(fundscout_env, tmp_path, raw, message):
 
 def test_import_firms_loads_good_rows_and_reports_bad_ones(fundscout_env, tmp_path):
     path = tmp_path / "firms.csv"
-    path.write_text(FIRM_HEADER + GOOD_FIRM
-                    + "G2,Brez oblike,,small,Kranj,62.010,,,\n"
-                    + "G3,Napačna koda,d.o.o.,small,Kranj,6201X,,,\n", encoding="utf-8")
+    path.write_text(
+        FIRM_HEADER
+        + GOOD_FIRM
+        + "G2,Brez oblike,,small,Kranj,62.010,,,\n"
+        + "G3,Napačna koda,d.o.o.,small,Kranj,6201X,,,\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["import-firms", str(path)])
     assert result.exit_code == 2
     assert f"{path}: row 3, field 'legal_form'" in result.stderr

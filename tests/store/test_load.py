@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from fundscout import load
+from fundscout.load import upsert
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallHistory, CallSource
 from fundscout.load import BatchRejected, import_calls_file
@@ -50,8 +50,10 @@ def snapshot(url: str) -> dict:
 
 
 def test_same_batch_twice_changes_nothing(db_url, tmp_path):
-    batch = write_jsonl(tmp_path / "calls.jsonl", [call(), call(id="eko-72sub-obn26", title="Javni poziv 72SUB-OBN26",
-                                                                notice_number=None, gazette_issue=None)])
+    batch = write_jsonl(
+        tmp_path / "calls.jsonl",
+        [call(), call(id="eko-72sub-obn26", title="Javni poziv 72SUB-OBN26", notice_number=None, gazette_issue=None)],
+    )
     first = import_calls_file(db_url, batch)
     before = snapshot(db_url)
     second = import_calls_file(db_url, batch)
@@ -88,11 +90,14 @@ def test_amendment_is_recorded_as_such(db_url, tmp_path):
 def test_one_invalid_row_rejects_the_batch_and_names_row_and_field(db_url, tmp_path):
     import_calls_file(db_url, write_jsonl(tmp_path / "good.jsonl", [call()]))
     before = snapshot(db_url)
-    bad = write_jsonl(tmp_path / "bad.jsonl", [
-        call(deadlines=["2027-03-01"]),  # a valid change that must not land either
-        call(id="second", published_on="13. 11. 2026"),
-        call(id="third"),
-    ])
+    bad = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            call(deadlines=["2027-03-01"]),  # a valid change that must not land either
+            call(id="second", published_on="13. 11. 2026"),
+            call(id="third"),
+        ],
+    )
     with pytest.raises(BatchRejected) as caught:
         import_calls_file(db_url, bad)
     (error,) = caught.value.errors
@@ -104,7 +109,7 @@ def test_one_invalid_row_rejects_the_batch_and_names_row_and_field(db_url, tmp_p
 def test_crash_mid_batch_leaves_previous_data(db_url, tmp_path, monkeypatch):
     import_calls_file(db_url, write_jsonl(tmp_path / "a.jsonl", [call(), call(id="other-call")]))
     before = snapshot(db_url)
-    real_mark_seen, seen = load._mark_seen, []
+    real_mark_seen, seen = upsert._mark_seen, []
 
     def crash_on_third(session, record, now):
         seen.append(record.id)
@@ -112,9 +117,11 @@ def test_crash_mid_batch_leaves_previous_data(db_url, tmp_path, monkeypatch):
             raise RuntimeError("simulated crash half-way through the batch")
         real_mark_seen(session, record, now)
 
-    monkeypatch.setattr(load, "_mark_seen", crash_on_third)
-    batch = write_jsonl(tmp_path / "b.jsonl", [call(deadlines=["2027-05-05"]), call(id="other-call", budget_eur=1.0),
-                                               call(id="new-call")])
+    monkeypatch.setattr(upsert, "_mark_seen", crash_on_third)
+    batch = write_jsonl(
+        tmp_path / "b.jsonl",
+        [call(deadlines=["2027-05-05"]), call(id="other-call", budget_eur=1.0), call(id="new-call")],
+    )
     with pytest.raises(RuntimeError):
         import_calls_file(db_url, batch)
     assert snapshot(db_url) == before
@@ -122,7 +129,10 @@ def test_crash_mid_batch_leaves_previous_data(db_url, tmp_path, monkeypatch):
 
 def test_same_call_from_a_second_page_adds_a_source(db_url, tmp_path):
     import_calls_file(db_url, write_jsonl(tmp_path / "a.jsonl", [call()]))
-    import_calls_file(db_url, write_jsonl(tmp_path / "b.jsonl", [call(source="gov_si", url="https://www.gov.si/zbirke/javne-objave/x/")]))
+    import_calls_file(
+        db_url,
+        write_jsonl(tmp_path / "b.jsonl", [call(source="gov_si", url="https://www.gov.si/zbirke/javne-objave/x/")]),
+    )
     with session_scope(db_url) as s:
         sources = sorted(s.scalars(select(CallSource.source)).all())
     assert sources == ["gov_si", "uradni_list"]

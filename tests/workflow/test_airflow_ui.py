@@ -7,6 +7,9 @@ import re
 
 import pytest
 from airflow_helpers import airflow_env, api_healthy, run_airflow, wait_until
+from playwright.sync_api import expect
+
+from tests.browser import chromium
 
 DAG_IDS = ["crawl_calls", "draft_briefs", "match_calls", "weekly_digests"]
 
@@ -26,10 +29,6 @@ def airflow_ui(tmp_path, components):
 
 @pytest.mark.slow
 def test_operator_logs_in_and_sees_the_dags_and_the_review_app(airflow_ui):
-    from playwright.sync_api import expect
-
-    from tests.browser import chromium
-
     base, password = airflow_ui
     with chromium() as browser:
         page = browser.new_page()

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from airflow_helpers import airflow_env, api_healthy, free_port, run_airflow, wait_until
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -19,7 +20,8 @@ from sqlalchemy.engine import make_url
 from fundscout.config import DATA_DIR
 from fundscout.db import session_scope
 from fundscout.db.models import Match
-from fundscout.load import import_calls_file, import_firms_file
+from fundscout.load import import_calls_file
+from matching.firms import import_firms_file
 
 REDIS_DB = 13  # apart from the default 0 that a local `make airflow-celery` uses
 DAG_ID = "match_calls"
@@ -42,8 +44,6 @@ def metadata_url() -> Iterator[str]:
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    import redis
-
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     client = redis.Redis.from_url(url)
     client.flushdb()  # an unreachable server raises here: the test fails
@@ -78,18 +78,30 @@ def test_a_dag_runs_through_a_celery_worker(tmp_path, components, metadata_url, 
             return None
 
     wait_until(lambda: api_healthy(env), timeout=180, what="the API server", logs=group.logs)
-    wait_until(lambda: scalar("SELECT count(*) FROM dag WHERE dag_id = :d", d=DAG_ID) == 1,
-               timeout=120, what="the dag-processor to store the DAGs", logs=group.logs)
+    wait_until(
+        lambda: scalar("SELECT count(*) FROM dag WHERE dag_id = :d", d=DAG_ID) == 1,
+        timeout=120,
+        what="the dag-processor to store the DAGs",
+        logs=group.logs,
+    )
     run_airflow(env, "scripts/airflow.sh", "celery-cli", "dags", "unpause", DAG_ID)
     run_airflow(env, "scripts/airflow.sh", "celery-cli", "dags", "trigger", DAG_ID)
 
     run_state = "SELECT state FROM dag_run WHERE dag_id = :d"
-    wait_until(lambda: scalar(run_state, d=DAG_ID) in ("success", "failed"), timeout=240,
-               what=f"the {DAG_ID} run to finish", logs=group.logs)
+    wait_until(
+        lambda: scalar(run_state, d=DAG_ID) in ("success", "failed"),
+        timeout=240,
+        what=f"the {DAG_ID} run to finish",
+        logs=group.logs,
+    )
     assert scalar(run_state, d=DAG_ID) == "success", group.logs()
     # the task went through Celery: the worker stores its result once the task has reported to Airflow
-    wait_until(lambda: (scalar("SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'") or 0) >= 1,
-               timeout=60, what="the worker's result in the Celery result backend", logs=group.logs)
+    wait_until(
+        lambda: (scalar("SELECT count(*) FROM celery_taskmeta WHERE status = 'SUCCESS'") or 0) >= 1,
+        timeout=60,
+        what="the worker's result in the Celery result backend",
+        logs=group.logs,
+    )
     assert scalar("SELECT count(*) FROM task_instance WHERE dag_id = :d AND state = 'success'", d=DAG_ID) >= 1
     meta.dispose()
     with session_scope(db_url) as session:  # the worker's task wrote the matches into the store

@@ -7,17 +7,23 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pendulum
 import pytest
 from aiosmtpd.controller import Controller
+from airflow.dag_processing.dagbag import BundleDagBag
+from airflow.models.asset import AssetEvent, AssetModel
+from airflow.utils.session import create_session
 from airflow_helpers import free_port
 from sqlalchemy import func, select
 
 from fundscout.config import DATA_DIR
 from fundscout.db import session_scope
 from fundscout.db.models import Brief, Call, CallDomain, DigestOutbox, Match, ScrapeRun
-from fundscout.load import import_firms_file
+from matching.firms import import_firms_file
+from scrapers import sample_site
+from scrapers.runner import spider_names
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +31,6 @@ def dags(dags_folder):
     """The project's DAGs, with the metadata DB of the test AIRFLOW_HOME migrated."""
     airflow = os.path.join(os.path.dirname(sys.executable), "airflow")
     subprocess.run([airflow, "db", "migrate"], check=True, capture_output=True, timeout=300)
-    from airflow.dag_processing.dagbag import BundleDagBag
-
     bag = BundleDagBag(dag_folder=dags_folder, bundle_path=dags_folder)
     assert bag.import_errors == {}
     return bag.dags
@@ -48,19 +52,21 @@ def smtp_inbox(monkeypatch) -> Iterator[Inbox]:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    monkeypatch.setenv("FUNDSCOUT_SMTP_URL", f"smtp://127.0.0.1:{controller.port}?from=razpisi@fundscout.example&timeout=5")
+    monkeypatch.setenv(
+        "FUNDSCOUT_SMTP_URL", f"smtp://127.0.0.1:{controller.port}?from=razpisi@fundscout.example&timeout=5"
+    )
     monkeypatch.setenv("FUNDSCOUT_SECRET_KEY", "test-key-for-unsubscribe-links")
     yield inbox
     controller.stop()
 
 
 def _asset_events(name: str) -> int:
-    from airflow.models.asset import AssetEvent, AssetModel
-    from airflow.utils.session import create_session
-
     with create_session() as session:
-        query = (select(func.count(AssetEvent.id)).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
-                 .where(AssetModel.name == name))
+        query = (
+            select(func.count(AssetEvent.id))
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.name == name)
+        )
         return session.scalar(query)
 
 
@@ -73,8 +79,6 @@ def _task_states(run) -> dict[str, list[str]]:
 
 @pytest.mark.slow
 def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp_inbox):
-    from scrapers.runner import spider_names
-
     db_url = fundscout_env
     import_firms_file(db_url, DATA_DIR / "sample" / "firms.csv")
     calls_events = _asset_events("calls")
@@ -125,11 +129,6 @@ def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp
 @pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch):
-    from datetime import timedelta
-
-    from scrapers import sample_site
-    from scrapers.runner import spider_names
-
     render = sample_site.render_sample_sites
     redesigned_host = sorted(render())[0]
 

@@ -7,14 +7,13 @@ import subprocess
 import sys
 
 import pytest
+from airflow.dag_processing.dagbag import BundleDagBag
 
 DAG_IDS = {"crawl_calls", "match_calls", "draft_briefs", "weekly_digests"}
 
 
 @pytest.fixture(scope="module")
 def bag(dags_folder):
-    from airflow.dag_processing.dagbag import BundleDagBag
-
     return BundleDagBag(dag_folder=dags_folder, bundle_path=dags_folder, known_pools={"default_pool", "smtp"})
 
 
@@ -36,7 +35,9 @@ def test_crawl_runs_daily_in_ljubljana_and_maps_one_task_per_spider(bag):
     assert crawl.partial_kwargs["retries"] > 0  # transient errors retry; rejected crawls raise AirflowFailException
 
 
-@pytest.mark.parametrize(("dag_id", "consumes", "produces"), [("match_calls", "calls", "matches"), ("draft_briefs", "matches", None)])
+@pytest.mark.parametrize(
+    ("dag_id", "consumes", "produces"), [("match_calls", "calls", "matches"), ("draft_briefs", "matches", None)]
+)
 def test_downstream_dags_run_when_their_asset_is_updated(bag, dag_id, consumes, produces):
     dag = bag.dags[dag_id]
     assert [asset.name for asset in dag.timetable.asset_condition.objects] == [consumes]

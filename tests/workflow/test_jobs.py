@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,25 +13,34 @@ from fundscout.jobs import iso_week, retry_may_help, summary
 FINISHED = {"finish_reason": "finished", "items": 0, "errors": 0, "layout_errors": 0, "retries_given_up": 0}
 
 
-@pytest.mark.parametrize(("run_summary", "retry"), [
-    ({}, True),  # killed or crashed before writing its summary
-    ({**FINISHED, "finish_reason": "closespider_timeout"}, True),
-    ({**FINISHED, "errors": 4, "retries_given_up": 4}, True),  # the site was down
-    ({**FINISHED}, False),  # nothing found: the layout changed
-    ({**FINISHED, "items": 3, "errors": 2, "layout_errors": 2}, False),
-    ({**FINISHED, "errors": 5, "layout_errors": 2, "retries_given_up": 3}, False),
-    ({**FINISHED, "items": 9, "monitors": [{"monitor": "Invalid items", "status": "FAIL", "reason": "40%"}]}, False),
-])
+@pytest.mark.parametrize(
+    ("run_summary", "retry"),
+    [
+        ({}, True),  # killed or crashed before writing its summary
+        ({**FINISHED, "finish_reason": "closespider_timeout"}, True),
+        ({**FINISHED, "errors": 4, "retries_given_up": 4}, True),  # the site was down
+        ({**FINISHED}, False),  # nothing found: the layout changed
+        ({**FINISHED, "items": 3, "errors": 2, "layout_errors": 2}, False),
+        ({**FINISHED, "errors": 5, "layout_errors": 2, "retries_given_up": 3}, False),
+        (
+            {**FINISHED, "items": 9, "monitors": [{"monitor": "Invalid items", "status": "FAIL", "reason": "40%"}]},
+            False,
+        ),
+    ],
+)
 def test_only_passing_failures_are_retried(run_summary, retry):
     assert retry_may_help(run_summary) is retry
 
 
-@pytest.mark.parametrize(("moment", "week"), [
-    (datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc), "2026-W48"),  # Monday 07:00 in Ljubljana
-    (datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc), "2026-W48"),  # already Monday in Ljubljana
-    (datetime(2027, 1, 1, 12, 0, tzinfo=timezone.utc), "2026-W53"),
-    (datetime(2029, 12, 31, 12, 0, tzinfo=timezone.utc), "2030-W01"),
-])
+@pytest.mark.parametrize(
+    ("moment", "week"),
+    [
+        (datetime(2026, 11, 23, 6, 0, tzinfo=UTC), "2026-W48"),  # Monday 07:00 in Ljubljana
+        (datetime(2026, 11, 22, 23, 30, tzinfo=UTC), "2026-W48"),  # already Monday in Ljubljana
+        (datetime(2027, 1, 1, 12, 0, tzinfo=UTC), "2026-W53"),
+        (datetime(2029, 12, 31, 12, 0, tzinfo=UTC), "2030-W01"),
+    ],
+)
 def test_digest_week_is_the_iso_week_in_ljubljana(moment, week, monkeypatch):
     monkeypatch.delenv("FUNDSCOUT_TIMEZONE", raising=False)
     assert iso_week(moment) == week
@@ -46,5 +55,10 @@ class _Report:
 
 
 def test_summaries_are_plain_json_for_xcom():
-    report = _Report(2, Path("/tmp/x"), ["a", "b"], datetime(2026, 11, 23, tzinfo=timezone.utc))
-    assert summary(report) == {"created": 2, "out_dir": "/tmp/x", "call_ids": ["a", "b"], "when": "2026-11-23T00:00:00+00:00"}
+    report = _Report(2, Path("/tmp/x"), ["a", "b"], datetime(2026, 11, 23, tzinfo=UTC))
+    assert summary(report) == {
+        "created": 2,
+        "out_dir": "/tmp/x",
+        "call_ids": ["a", "b"],
+        "when": "2026-11-23T00:00:00+00:00",
+    }

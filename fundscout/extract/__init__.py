@@ -1,0 +1,132 @@
+"""Notice text -> the normalised call fields of DESIGN.md, each with the snippet it came from.
+
+Scrapy-free: spiders call `extract_notice` on a page's plain text, and `fundscout extract` runs it
+on JSONL rows. A field is `None` when the text does not tell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from fundscout.extract.amounts import find_budget, find_cofinancing_rate
+from fundscout.extract.applicants import find_applicants, find_cohesion_regions
+from fundscout.extract.dates import find_deadlines
+from fundscout.extract.header import (
+    find_call_type,
+    find_gazette,
+    find_notice_number,
+    find_published_on,
+    find_publisher,
+    find_title,
+)
+from fundscout.extract.legal_basis import find_funding
+from fundscout.fields import EXTRACT_FIELDS
+
+__all__ = ["Extraction", "extract_notice", "OPTIONAL_FIELDS"]
+
+# Fields written beside EXTRACT_FIELDS when the text tells them.
+OPTIONAL_FIELDS: tuple[str, ...] = ("programme", "cofinancing_rate", "until_funds_spent", "cohesion_regions", "summary")
+_UNTIL_SPENT = re.compile(
+    r"do\s+(?:porabe|razdelitve|izčrpanja)\s+(?:\w+\s+)?sredstev|until (?:the )?funds? (?:are|is) (?:used|exhausted|spent)",
+    re.I,
+)
+_SUMMARY = re.compile(
+    r"(?:predmet|namen)\s+(?:in\s+(?:cilj|namen|predmet)\w*\s+)?(?:javnega\s+)?(?:razpisa|poziva)\s+(?:je|so)\s+[^\n]{20,400}?\.(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Extraction:
+    fields: dict[str, Any]
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def record_fields(self) -> dict[str, Any]:
+        """The fields as `fundscout.records.CallRecord` takes them: unknown lists are left out."""
+        return {k: v for k, v in self.fields.items() if v is not None}
+
+
+def _year_hint(text: str, url: str | None, published_on: str | None) -> int | None:
+    """Year the notice was published, for telling the programme period when no act names it."""
+    if published_on:
+        return int(published_on[:4])
+    m = re.match(r"\s*date\s+((?:19|20)\d{2})", text)
+    if m:
+        return int(m.group(1))
+    if url:
+        years = [int(y) for y in re.findall(r"(?<!\d)(20[0-3]\d)(?!\d)", url)]
+        if years:
+            return max(years)
+    return None
+
+
+def extract_notice(text: str, url: str | None = None) -> Extraction:
+    """Read the fields of one notice from its plain text."""
+    values: dict[str, Any] = {name: None for name in EXTRACT_FIELDS}
+    evidence: dict[str, str] = {}
+    if not text.strip():
+        return Extraction(values, evidence)
+
+    def put(name: str, value: Any, snippet: str | None) -> None:
+        values[name] = value
+        if snippet:
+            evidence[name] = snippet[:400]
+
+    notice = find_notice_number(text)
+    if notice:
+        put("notice_number", notice.value, notice.snippet)
+    issue, issue_date = find_gazette(text, url)
+    if issue:
+        put("gazette_issue", issue.value, issue.snippet)
+    published = find_published_on(text, issue_date)
+    if published:
+        put("published_on", published.value, published.snippet)
+    title = find_title(text)
+    if title:
+        put("title", title.value, title.snippet)
+    publisher = find_publisher(text)
+    if publisher:
+        put("publisher", publisher.value, publisher.snippet)
+    call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    if call_type:
+        put("call_type", call_type.value, call_type.snippet)
+
+    funding = find_funding(text, _year_hint(text, url, values["published_on"]))
+    # A period read off the year of publication quotes the publication date it came from.
+    put(
+        "programme_period",
+        funding.programme_period,
+        funding.evidence.get("programme_period") or (funding.eu_funded and evidence.get("published_on")),
+    )
+    put("eu_funded", funding.eu_funded, funding.evidence.get("eu_funded"))
+    put("funds", funding.funds, funding.evidence.get("funds"))
+    if funding.programme:
+        put("programme", funding.programme, funding.programme)
+
+    deadlines = find_deadlines(text)
+    if deadlines.dates:
+        put("deadlines", [d.isoformat() for d in deadlines.dates], " … ".join(dict.fromkeys(deadlines.snippets)))
+    until = _UNTIL_SPENT.search(text)
+    if until:
+        put("until_funds_spent", True, " ".join(text[max(0, until.start() - 80) : until.end() + 20].split()))
+
+    budget = find_budget(text)
+    if budget:
+        put("budget_eur", round(budget.value, 2), budget.snippet)
+    rate = find_cofinancing_rate(text)
+    if rate:
+        put("cofinancing_rate", rate[0], rate[1])
+
+    applicants = find_applicants(text, values["title"])
+    if applicants:
+        put("applicant_types", applicants[0], applicants[1])
+    regions = find_cohesion_regions(text)
+    if regions:
+        put("cohesion_regions", regions[0], regions[1])
+    summary = _SUMMARY.search(text)
+    if summary:
+        put("summary", " ".join(summary.group(0).split()), None)
+
+    return Extraction(values, evidence)

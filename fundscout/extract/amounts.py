@@ -1,0 +1,219 @@
+"""Money and percentages in notice text, and which amount is the call's total budget.
+
+Formats: `1.500.000,00 EUR`, `846.915 EUR`, `40 000,00 EUR`, `2,16 mio EUR`, `2,2 milijona
+evrov`, `osem milijonov evrov`, `EUR 91.75m`, `€2.5M`, `611 million euros`; percentages `85 %`,
+`85-odstotno`, `80 odstotkov`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Slovenian number words that come before "milijon(ov)"/"tisoč" in news text.
+_NUMBER_WORDS = {
+    "pol": 0.5,
+    "en": 1,
+    "ena": 1,
+    "eden": 1,
+    "enega": 1,
+    "dva": 2,
+    "dve": 2,
+    "dveh": 2,
+    "tri": 3,
+    "treh": 3,
+    "štiri": 4,
+    "štirih": 4,
+    "pet": 5,
+    "petih": 5,
+    "šest": 6,
+    "šestih": 6,
+    "sedem": 7,
+    "sedmih": 7,
+    "osem": 8,
+    "osmih": 8,
+    "devet": 9,
+    "devetih": 9,
+    "deset": 10,
+    "desetih": 10,
+    "enajst": 11,
+    "dvanajst": 12,
+    "petnajst": 15,
+    "dvajset": 20,
+    "trideset": 30,
+    "štirideset": 40,
+    "petdeset": 50,
+    "sto": 100,
+}
+_MULTIPLIERS = (
+    (re.compile(r"(?:mrd|milijard\w*|billion|bn)$", re.I), 1e9),
+    (re.compile(r"(?:mio|mil\.?|milijon\w*|miljon\w*|million\w*|m)$", re.I), 1e6),
+    (re.compile(r"(?:tisoč|tis\.?|thousand|k)$", re.I), 1e3),
+)
+_SCALE = r"(?:mrd|milijard\w*|billion|bn|mio|mil\.|milijon\w*|miljon\w*|million\w*|tisoč|tis\.|thousand)"
+_CURRENCY = r"(?:EUR|evr\w*|euro\w*|€)"
+# 1.500.000,00 | 40 000,00 | 846915 | 2,16 | 91.75
+_NUMBER = r"\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
+_WORD_NUMBER = r"(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+AMOUNT_RE = re.compile(
+    rf"(?<![\w.,/])(?P<num>{_NUMBER}|{_WORD_NUMBER})\s?(?P<scale>{_SCALE}|[mMk](?=\s|$|[^\w]))?\.?\s*(?P<cur>{_CURRENCY})(?![a-z])"
+    rf"|(?P<cur2>EUR|€)\s?(?P<num2>{_NUMBER})\s?(?P<scale2>{_SCALE}|[mMk](?![\w]))?",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(
+    r"(?<![\d,.])(?P<num>\d{1,3}(?:,\d+)?)\s?(?:%|-?odstot\w*|per\s?cent)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    raw: str
+    start: int
+    end: int
+
+
+def parse_number(raw: str) -> float | None:
+    """`1.500.000,00` -> 1500000.0, `2,16` -> 2.16, `91.75` -> 91.75, `846.915` -> 846915.0."""
+    raw = raw.strip().replace("\u00a0", " ")
+    word = _NUMBER_WORDS.get(raw.lower())
+    if word is not None:
+        return float(word)
+    if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d{1,2})?", raw):
+        return float(re.sub(r"[. ]", "", raw).replace(",", "."))
+    if re.fullmatch(r"\d+,\d+", raw):
+        return float(raw.replace(",", "."))
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        return float(raw)
+    return None
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    for pattern, factor in _MULTIPLIERS:
+        if pattern.match(word.rstrip(".")) or pattern.match(word):
+            return factor
+    return 1.0
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every euro amount in order of appearance."""
+    out = []
+    for m in AMOUNT_RE.finditer(text):
+        num, scale = (m["num"], m["scale"]) if m["num"] else (m["num2"], m["scale2"])
+        value = parse_number(num)
+        if value is None:
+            continue
+        if num.lower() in _NUMBER_WORDS and not scale:
+            continue  # "pet evrov" without a scale is never a budget; keep words for millions
+        out.append(Amount(value * _scale(scale), m.group(0).strip(), m.start(), m.end()))
+    return out
+
+
+def parse_amount(text: str) -> float | None:
+    """The first euro amount in a short string, e.g. `2,16 mio EUR` -> 2160000.0."""
+    amounts = find_amounts(text)
+    return amounts[0].value if amounts else None
+
+
+# --- the budget -----------------------------------------------------------------------------------
+
+# Phrases that announce the total money of a call.
+_BUDGET_CUE = re.compile(
+    r"(?:okvirn\w+|skupn\w+|celotn\w+)?\s*(?:višin\w+|vrednost\w*|obseg\w*|znes\w+)\s+"
+    r"(?:\w+\s+){0,3}?(?:razpisan\w+|razpoložljiv\w+|nepovratn\w+|finančn\w+|namenjen\w+)?\s*(?:\w+\s+)?sredst\w*"
+    r"|razpisan\w*\s+(?:\w+\s+){0,2}?(?:sredst\w*|znes\w*)|razpisan\w+"
+    r"|(?:skupn|okvirn)\w+\s+(?:okvirn\w+\s+)?višin\w+|sredst\w+\s+v\s+(?:skupn\w+\s+)?(?:okvirn\w+\s+)?višini"
+    r"|vrednost\w*\s+(?:javnega\s+)?(?:razpis\w*|poziv\w*)"
+    r"|(?:razpis|poziv)\w*\s+v\s+vrednosti"
+    r"|(?:skupn\w+\s+)?razpisan\w+\s+znes\w+"
+    r"|na\s+voljo(?:\s+\w+){0,2}"
+    r"|sredstva\s+(?:\w+\s+){0,8}?(?:znaša\w*|so\s+določena)"
+    r"|\bbudget\b|total\s+(?:funding|amount)|funding\s+available",
+    re.IGNORECASE,
+)
+_STRONG_CUE = re.compile(r"skupn|celotn|okvirn|razpisan|vrednost razpisa|v vrednosti|total|budget", re.IGNORECASE)
+# "1,8 milijonov EU sredstev": the phrase's own amount carries no currency, so a later one is not it.
+_UNTAGGED_MILLIONS = re.compile(r"\d\s*(?:mio|milijon\w*|miljon\w*|million\w*)\b", re.IGNORECASE)
+# Amounts that are limits per applicant or sums of applications, not the call's budget.
+_PER_PROJECT = re.compile(
+    r"najv\w*|najniž\w*|najmanj|največ|do višine|minimaln\w*|maksimaln\w*|posamezn\w+|na\s+(?:vlog|projekt|operacij|upravičen)\w*"
+    r"|per\s+(?:project|applicant)|maximum|minimum|vlog\w*\s+v\s+skupni\s+vrednosti|prejel\w*|zaprošen\w*"
+    r"|tranš\w*|v\s+višini\s+do|subvencij\w*\s+v\s+višini",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Budget:
+    value: float
+    snippet: str
+
+
+def find_budget(text: str) -> Budget | None:
+    """The call's total budget: the first amount after a budget phrase in the same sentence,
+    preferring 'total'/'razpisana' phrases; per-project limits and sums of applications are skipped."""
+    amounts = find_amounts(text)
+    if not amounts:
+        return None
+    best: tuple[int, int, Amount] | None = None
+    for cue in _BUDGET_CUE.finditer(text):
+        sentence_end = _sentence_end(text, cue.end())
+        for amount in amounts:
+            if amount.start < cue.end() - 1 or amount.start > sentence_end or amount.start - cue.end() > 220:
+                continue
+            between = text[cue.start() : amount.start]
+            if (
+                _PER_PROJECT.search(between)
+                or _PER_PROJECT.search(text[max(0, cue.start() - 40) : cue.start()])
+                or _UNTAGGED_MILLIONS.search(between)
+            ):
+                break
+            rank = 2 if _STRONG_CUE.search(cue.group(0)) else 1
+            if best is None or rank > best[0] or (rank == best[0] and amount.start < best[1]):
+                best = (rank, amount.start, amount)
+            break
+    if best is None:
+        # News text: "osem milijonov evrov zdaj čaka" in a sentence about the call itself.
+        for amount in amounts:
+            start = text.rfind(".", 0, amount.start - 1)
+            sentence = text[start + 1 : _sentence_end(text, amount.end)]
+            if (
+                amount.value >= 10_000
+                and re.search(r"razpis|poziv|\bcall\b", sentence, re.I)
+                and not _PER_PROJECT.search(sentence)
+            ):
+                best = (0, amount.start, amount)
+                break
+    if best is None:
+        return None
+    amount = best[2]
+    return Budget(amount.value, " ".join(text[max(0, amount.start - 120) : amount.end + 10].split()))
+
+
+def _sentence_end(text: str, start: int) -> int:
+    m = re.compile(r"\.\s+(?=[A-ZČŠŽ•])|\n\s*\n|;").search(text, start)
+    return m.start() if m else len(text)
+
+
+# --- co-financing rate ----------------------------------------------------------------------------
+
+_RATE_CUE = re.compile(r"sofinan\w*|upravičen\w+ stroš\w*|co-?financ\w*|eligible costs|stopnj\w+", re.I)
+
+
+def find_cofinancing_rate(text: str) -> tuple[float, str] | None:
+    """Highest share of eligible costs paid, e.g. `do 85 % upravičenih stroškov` -> 85.0."""
+    best: tuple[float, str] | None = None
+    for m in PERCENT_RE.finditer(text):
+        value = float(m["num"].replace(",", "."))
+        if not 0 < value <= 100:
+            continue
+        window = text[max(0, m.start() - 120) : m.end() + 60]
+        if not _RATE_CUE.search(window):
+            continue
+        if best is None or value > best[0]:
+            best = (value, " ".join(window.split()))
+    return best
