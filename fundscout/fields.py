@@ -226,6 +226,23 @@ CALL_FIELDS: tuple[Field, ...] = (
         amendable=True,
     ),
     Field(
+        "opens_on",
+        "date",
+        "Odpre se",
+        "Opens",
+        "Day an announced call opens for applications (a later day makes it forthcoming).",
+        amendable=True,
+    ),
+    Field(
+        "source_status",
+        "code",
+        "Stanje pri viru",
+        "Status at source",
+        "Status the source itself shows, if any (a 'zaprt' marker closes the call; see fundscout/status.py).",
+        values=STATUSES,
+        amendable=True,
+    ),
+    Field(
         "budget_eur",
         "float",
         "Sredstva (EUR)",

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS
 from fundscout.reference import find_municipality
+from fundscout.status import call_status
 
 # The applicant types of fields.APPLICANT_TYPES a firm counts as, by its own applicant type
 # (fundscout.fields.LEGAL_FORMS) and whether it is an SME. Societies are NGOs under Slovenian law.
@@ -93,6 +94,8 @@ class CallTerms:
     municipalities: tuple[str, ...] = ()  # a local call (a municipality's own): only applicants seated there
     startups_only: bool = False  # the call is for start-ups (young firms), by its wording
     unresolved_area: str | None = None  # limited to an area whose municipalities we do not know
+    opens_on: dt.date | None = None
+    source_status: str | None = None  # fields.STATUSES code the source shows
 
 
 @dataclass
@@ -161,15 +164,6 @@ def local_area(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def call_status(call: CallTerms, today: dt.date) -> str:
-    """fields.STATUSES code derived from the dates: closed once every deadline has passed."""
-    if call.withdrawn:
-        return "withdrawn"
-    if call.deadlines and max(call.deadlines) < today and not call.until_funds_spent:
-        return "closed"
-    return "open"
-
-
 def _date(d: dt.date) -> str:
     return f"{d.day}. {d.month}. {d.year}"
 
@@ -195,6 +189,23 @@ def _time_left(call: CallTerms, today: dt.date, lang: str) -> str | None:
     return None
 
 
+def eligibility_key(call: CallTerms, today: dt.date) -> CallTerms:
+    """The call's terms with its dates reduced to the status they give on `today`.
+
+    The verdict of `assess` depends on the dates only through that status, so calls with one key
+    get one verdict from each firm class: the matcher asks `assess` once per key, not per call.
+    """
+    status = call_status(call, today)
+    return replace(
+        call,
+        deadlines=(),
+        until_funds_spent=False,
+        opens_on=None,
+        withdrawn=status == "withdrawn",
+        source_status=status if status in ("closed", "forthcoming") else None,
+    )
+
+
 def assess(
     firm: FirmClass, call: CallTerms, today: dt.date, *, include_closed: bool = False, lang: str = "sl"
 ) -> Eligibility:
@@ -208,14 +219,25 @@ def assess(
         verdicts.append(False)
         reasons.append("razpis je umaknjen" if sl else "the call was withdrawn")
     elif status == "closed":
-        last = _date(max(call.deadlines))
+        last = _date(max(call.deadlines)) if call.deadlines else None
         if include_closed:
-            reasons.append(
-                f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})"
-            )
+            if last:
+                reasons.append(
+                    f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})"
+                )
+            else:
+                reasons.append("vir razpis navaja kot zaprt" if sl else "the source shows the call as closed")
         else:
             verdicts.append(False)
-            reasons.append(f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}")
+            if last:
+                reasons.append(f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}")
+            else:
+                reasons.append("vir razpis navaja kot zaprt" if sl else "the source shows the call as closed")
+    elif status == "forthcoming" and call.opens_on:
+        opens = _date(call.opens_on)
+        reasons.append(
+            f"razpis je napovedan, odpre se {opens}" if sl else f"the call is announced, it opens on {opens}"
+        )
 
     who = _WHO[lang][firm.who]
     region = _REGION_IN[lang].get(firm.cohesion_region or "", "")

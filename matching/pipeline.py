@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,11 @@ from sqlalchemy import delete, select
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
 from fundscout.extract import extract_notice
-from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS, LEGAL_FORMS
+from fundscout.fields import LEGAL_FORMS
 from fundscout.load import InputError, read_firms_csv, read_jsonl
 from fundscout.records import FirmRecord, RecordError
 from fundscout.reference import REFERENCE_DIR, find_municipality
+from fundscout.status import as_dates, call_status
 from matching.classify import (
     MAX_REPEATS,
     PROFILE_MIN_SCORE,
@@ -39,11 +40,10 @@ from matching.classify import (
     selected_codes,
 )
 from matching.eligibility import (
-    GROWN_SIZES,
     CallTerms,
     FirmClass,
     assess,
-    call_status,
+    eligibility_key,
     local_area,
     unresolved_area,
 )
@@ -125,13 +125,6 @@ def entry_from_profile(p: FirmRecord) -> FirmEntry:
     )
 
 
-def _dates(values: Iterable[Any] | None) -> tuple[dt.date, ...]:
-    out = []
-    for v in values or ():
-        out.append(v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)))
-    return tuple(out)
-
-
 def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
     """Eligibility terms from the extracted fields; a local limit from the wording of `text` or a
     publisher that is a municipality."""
@@ -140,9 +133,11 @@ def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
     return CallTerms(
         applicant_types=tuple(fields.get("applicant_types") or ()),
         cohesion_regions=tuple(fields.get("cohesion_regions") or ()),
-        deadlines=_dates(fields.get("deadlines")),
+        deadlines=as_dates(fields.get("deadlines") or ()),
         until_funds_spent=bool(fields.get("until_funds_spent")),
         withdrawn=bool(fields.get("withdrawn")),
+        opens_on=as_dates([fields["opens_on"]])[0] if fields.get("opens_on") else None,
+        source_status=fields.get("source_status"),
         municipalities=local,
         unresolved_area=None if local else unresolved_area(text),
     )
@@ -199,7 +194,7 @@ def eligibility_table(
 ) -> tuple[np.ndarray, np.ndarray, list[FirmClass]]:
     """(classes x calls verdict codes -1/0/1, class index of each firm, the classes).
 
-    The same rules as eligibility.assess, on bit masks: a class is compared with all calls at once."""
+    Every verdict is eligibility.assess's, asked once per firm class and call key (eligibility_key)."""
     # Firms of one legal form, size and region share a row; the municipality splits them only where
     # some call is limited to it (local calls are few), so the table stays small.
     local = {m for c in calls for m in c.terms.municipalities}
@@ -213,34 +208,16 @@ def eligibility_table(
         ],
         np.int64,
     )
-    bit = {code: 1 << i for i, code in enumerate(APPLICANT_TYPES)}
-    call_types = np.array([sum(bit[t] for t in set(c.terms.applicant_types)) for c in calls], np.int64)
-    other = (call_types & bit["other"]) != 0
-    limited = [bool(c.terms.cohesion_regions) and set(c.terms.cohesion_regions) != set(COHESION_REGIONS) for c in calls]
-    blocked = np.array(
+    keys: dict[CallTerms, int] = {}
+    column = np.array([keys.setdefault(eligibility_key(c.terms, today), len(keys)) for c in calls], np.int64)
+    verdicts = np.array(
         [
-            call_status(c.terms, today) == "withdrawn"
-            or (call_status(c.terms, today) == "closed" and not include_closed)
-            for c in calls
-        ]
-    )
-    startups_only = np.array([c.terms.startups_only for c in calls], bool)
-    unresolved = np.array([c.terms.unresolved_area is not None for c in calls], bool)
-    table = np.empty((len(classes), len(calls)), np.int8)
-    for klass, row in classes.items():
-        type_ok = (call_types & sum(bit[k] for k in klass.counts_as)) != 0
-        region_ok = np.array(
-            [not lim or klass.cohesion_region in c.terms.cohesion_regions for lim, c in zip(limited, calls)], bool
-        )
-        local_ok = np.array(
-            [not c.terms.municipalities or klass.municipality in c.terms.municipalities for c in calls], bool
-        )
-        no = blocked | ((call_types != 0) & ~type_ok & ~other) | ~region_ok | ~local_ok
-        unknown = (call_types == 0) | (~type_ok & other) | unresolved
-        if not klass.startup:
-            no |= startups_only & (klass.size_class in GROWN_SIZES)
-            unknown |= startups_only
-        table[row] = np.where(no, -1, np.where(unknown, 0, 1))
+            [_VERDICT_CODE[assess(klass, key, today, include_closed=include_closed).eligible] for key in keys]
+            for klass in classes
+        ],
+        np.int8,
+    ).reshape(len(classes), len(keys))
+    table = verdicts[:, column]
     return table, index, list(classes)
 
 
@@ -416,6 +393,8 @@ def match_store(
                     "deadlines",
                     "until_funds_spent",
                     "withdrawn",
+                    "opens_on",
+                    "source_status",
                     "publisher",
                 )
             }

@@ -18,7 +18,7 @@ from fundscout.config import DATA_DIR, Settings
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm, Match, ScrapeRun
 from fundscout.demo import _digest_stage
-from reports.digest.collect import is_open
+from fundscout.status import is_open
 from scrapers.runner import spider_names
 
 

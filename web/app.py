@@ -27,7 +27,8 @@ from fundscout.config import TEMPLATES_DIR, secret_key, settings
 from fundscout.db import session_scope
 from fundscout.db.models import AuditLog, Brief, Call, CallDomain, Comment, User
 from fundscout.fields import DOMAINS, FIELDS_BY_NAME, vocabulary_label
-from reports.briefs.context import build_context, next_deadline
+from fundscout.status import deadline_to_show
+from reports.briefs.context import build_context
 from reports.briefs.draft import brief_path
 from reports.briefs.render import docx_bytes, markdown_to_html
 from reports.digest import unsubscribe
@@ -248,7 +249,7 @@ def create_app(database_url: str) -> FastAPI:
             rows = []
             for brief, call in session.execute(query):
                 domains = _brief_domains(session, call)
-                deadline = next_deadline(sorted(dt.date.fromisoformat(d) for d in call.deadlines or []), today)
+                deadline = deadline_to_show(call, today)
                 if domain and domain not in domains:
                     continue
                 if before and (deadline is None or deadline > before):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from fundscout.db.models import Call, CallDomain, CallHistory
 from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, FUNDS, PROGRAMME_PERIODS, vocabulary_label
 from fundscout.reference import domain_s4_areas, s4_area_names
+from fundscout.status import CallDates, call_status, deadline_to_show
 from reports.briefs.consortium import suggest_consortium
 from reports.briefs.i18n import TEXT, check_lang, format_date, format_eur, format_percent
 
@@ -49,7 +50,7 @@ def build_context(session: Session, call_id: str, lang: str = "sl", *, today: dt
         raise LookupError(f"no call with id {call_id!r} in the store")
     today = today or dt.date.today()
     t = TEXT[lang]
-    deadlines = sorted(dt.date.fromisoformat(d) for d in call.deadlines or [])
+    dates = CallDates.of(call)
     consortium = _consortium(session, call, lang)
     fit = _domains(session, call, lang)
     amendments = (
@@ -70,16 +71,10 @@ def build_context(session: Session, call_id: str, lang: str = "sl", *, today: dt
         "s4_areas": _s4_areas([d["code"] for d in fit], lang),
         "consortium": consortium,
         "budget": _budget(call, lang),
-        "timeline": _timeline(deadlines, today, lang),
-        "checklist": _checklist(call, deadlines, today, lang),
-        "risks": _risks(call, deadlines, today, lang, has_partners=bool(consortium), amendments=amendments),
+        "timeline": _timeline(dates, today, lang),
+        "checklist": _checklist(call, dates, today, lang),
+        "risks": _risks(call, dates, today, lang, has_partners=bool(consortium), amendments=amendments),
     }
-
-
-def next_deadline(deadlines: list[dt.date], today: dt.date) -> dt.date | None:
-    """The first deadline still ahead, else the last one (already passed), else None."""
-    ahead = [d for d in deadlines if d >= today]
-    return ahead[0] if ahead else (deadlines[-1] if deadlines else None)
 
 
 def _days_left_text(deadline: dt.date, today: dt.date, lang: str) -> str:
@@ -214,8 +209,8 @@ def _budget(call: Call, lang: str) -> dict[str, str] | None:
     }
 
 
-def _timeline(deadlines: list[dt.date], today: dt.date, lang: str) -> dict[str, Any] | None:
-    deadline = next_deadline(deadlines, today)
+def _timeline(dates: CallDates, today: dt.date, lang: str) -> dict[str, Any] | None:
+    deadline = deadline_to_show(dates, today)
     if deadline is None:
         return None
     t = TEXT[lang]
@@ -230,17 +225,14 @@ def _answer(value: bool | None, lang: str) -> str:
     return TEXT[lang]["unknown" if value is None else ("yes" if value else "no")]
 
 
-def _checklist(call: Call, deadlines: list[dt.date], today: dt.date, lang: str) -> list[dict[str, str]]:
+def _checklist(call: Call, dates: CallDates, today: dt.date, lang: str) -> list[dict[str, str]]:
     t = TEXT[lang]
     applicants = call.applicant_types or []
     regions = call.cohesion_regions or []
-    deadline = next_deadline(deadlines, today)
-    if call.withdrawn:
-        is_open: bool | None = False
-    elif deadline is not None:
-        is_open = deadline >= today
-    else:
-        is_open = True if call.until_funds_spent else None
+    deadline = deadline_to_show(dates, today)
+    # Without any date, an open status is only a guess, unless the call runs until funds are spent.
+    unknown = not dates.deadlines and not call.until_funds_spent and call_status(dates, today) == "open"
+    is_open: bool | None = None if unknown else call_status(dates, today) in ("open", "forthcoming")
     enough_time = None if deadline is None else (deadline - today).days >= MIN_DAYS_TO_PREPARE
     checks = [
         (t["check_municipality"], ("municipality" in applicants) if applicants else None),
@@ -253,11 +245,11 @@ def _checklist(call: Call, deadlines: list[dt.date], today: dt.date, lang: str) 
 
 
 def _risks(
-    call: Call, deadlines: list[dt.date], today: dt.date, lang: str, *, has_partners: bool, amendments: int
+    call: Call, dates: CallDates, today: dt.date, lang: str, *, has_partners: bool, amendments: int
 ) -> list[str]:
     t = TEXT[lang]
     risks = []
-    deadline = next_deadline(deadlines, today)
+    deadline = deadline_to_show(dates, today)
     if call.withdrawn:
         risks.append(t["risk_withdrawn"])
     if deadline is None and not call.until_funds_spent:

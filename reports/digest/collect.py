@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, Firm, Match
+from fundscout.status import is_open, next_deadline
 from reports.digest.feedback import FeedbackPreferences, adjusted_score
 from reports.digest.workbook import CLOSING_DAYS, Digest, DigestCall, DigestChange
 
@@ -57,18 +58,6 @@ class Week:
         """The day deadlines are counted from: today while the week runs, else its Sunday."""
         sunday = self.monday + dt.timedelta(days=6)
         return min(max(today, self.monday), sunday)
-
-
-def next_deadline(call: Call, as_of: dt.date) -> dt.date | None:
-    upcoming = sorted(d for d in (dt.date.fromisoformat(x) for x in call.deadlines or ()) if d >= as_of)
-    return upcoming[0] if upcoming else None
-
-
-def is_open(call: Call, as_of: dt.date) -> bool:
-    """Not withdrawn, and a deadline still ahead, or open until funds are spent, or no dates known."""
-    if call.withdrawn:
-        return False
-    return bool(next_deadline(call, as_of) or call.until_funds_spent or not call.deadlines)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

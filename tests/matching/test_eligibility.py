@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from matching.eligibility import CallTerms, FirmClass, assess, call_status, local_area, unresolved_area
+from fundscout.status import call_status
+from matching.eligibility import CallTerms, FirmClass, assess, local_area, unresolved_area
 from matching.pipeline import _VERDICT_CODE, eligibility_table
 from matching.relevance import CallProfile, FirmEntry
 
@@ -51,7 +52,21 @@ def test_closed_call_unless_include_closed():
     assert assess(SME_WEST, closed, TODAY).eligible is False
     assert assess(SME_WEST, closed, TODAY, include_closed=True).eligible is True
     spent = CallTerms(("sme",), (), (dt.date(2026, 5, 1),), until_funds_spent=True)
-    assert call_status(spent, TODAY) == "open"
+    assert call_status(spent, TODAY) == "closed"  # "do porabe sredstev, najpozneje 1. 5. 2026"
+    assert assess(SME_WEST, spent, TODAY).reasons[0] == "rok za oddajo je potekel 1. 5. 2026"
+
+
+def test_a_call_the_source_shows_closed_is_refused_without_a_date():
+    marked = CallTerms(("sme",), (), (), source_status="closed")
+    verdict = assess(SME_WEST, marked, TODAY)
+    assert verdict.eligible is False and verdict.reasons[0] == "vir razpis navaja kot zaprt"
+
+
+def test_an_announced_call_says_when_it_opens_and_stays_eligible():
+    announced = CallTerms(("sme",), (), LATER, opens_on=dt.date(2026, 12, 15))
+    verdict = assess(SME_WEST, announced, TODAY)
+    assert verdict.status == "forthcoming" and verdict.eligible is True
+    assert verdict.reasons[0] == "razpis je napovedan, odpre se 15. 12. 2026"
 
 
 def test_english_reasons():
@@ -61,7 +76,7 @@ def test_english_reasons():
     )
 
 
-def test_vectorised_table_agrees_with_assess():
+def test_the_table_keys_calls_without_changing_any_verdict():
     rng = random.Random(7)
     types = [
         "municipality",

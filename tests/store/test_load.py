@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from fundscout.load import upsert
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallHistory, CallSource
-from fundscout.load import BatchRejected, import_calls_file
+from fundscout.load import BatchRejected, import_calls_file, upsert
 
 
 def call(**overrides) -> dict:
