@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils import murmurhash3_32
 from sklearn.utils.extmath import randomized_svd
 
 from fundscout.reference import nace_divisions
@@ -131,36 +132,30 @@ PREFIX = 5  # truncation stemming: zagonski / zagon, digitalizacija / digitalni 
 CONCEPT_KINDS = ("domains", "s4_areas", "thematic_objectives", "policy_objectives")
 
 
-_FEATURE_IDS: dict[str, int] = {}  # process-wide feature vocabulary: text features become ints once
+# Text features are hashed into a fixed space (as scikit-learn's HashingVectorizer), so no
+# vocabulary outlives a run or depends on the order calls and firms were seen in.
+N_FEATURES = 1 << 20
 
 
-class _FeatureCache(dict):
-    """key -> ids of its features (the key itself and its 5-letter prefix; none for a stopword or
-    a short key), filled on first sight: a registry repeats its vocabulary, so `map` over the cache
-    does the per-token work in C."""
-
-    def __missing__(self, key: str) -> tuple[int, ...]:
-        features = []
-        if len(key) > 2 and key not in STOPWORDS:
-            features.append(key)
-            if len(key) > PREFIX + 1 and "-" not in key:
-                features.append(key[:PREFIX] + "~")
-        value = self[key] = tuple(_FEATURE_IDS.setdefault(f, len(_FEATURE_IDS)) for f in features)
-        return value
+@lru_cache(maxsize=1 << 18)
+def _feature_id(feature: str) -> int:
+    return murmurhash3_32(feature, positive=True) & (N_FEATURES - 1)
 
 
-_KEY_FEATURES = _FeatureCache()
+@lru_cache(maxsize=1 << 18)
+def _key_features(key: str) -> tuple[int, ...]:
+    """Feature ids of a key: the key itself and its 5-letter prefix; none for a stopword or a
+    short key. Cached: a registry repeats its vocabulary, so `map` over it stays in C."""
+    if len(key) <= 2 or key in STOPWORDS:
+        return ()
+    if len(key) > PREFIX + 1 and "-" not in key:
+        return (_feature_id(key), _feature_id(key[:PREFIX] + "~"))
+    return (_feature_id(key),)
 
 
-class _ConceptFeatures(dict):
-    """taxonomy concept code -> id of its feature "@code"."""
-
-    def __missing__(self, code: str) -> int:
-        value = self[code] = _FEATURE_IDS.setdefault("@" + code, len(_FEATURE_IDS))
-        return value
-
-
-_CONCEPT_FEATURES = _ConceptFeatures()
+def _concept_feature(code: str) -> int:
+    """Id of the feature "@code" of a taxonomy concept."""
+    return _feature_id("@" + code)
 
 
 def text_features(analysis: Analysis) -> np.ndarray:
@@ -169,16 +164,16 @@ def text_features(analysis: Analysis) -> np.ndarray:
     title zone (a call's title, a firm's interests) counts twice."""
     out: list[int] = []
     for index, (_, seq, weight) in enumerate(analysis.zones):
-        zone = list(chain.from_iterable(map(_KEY_FEATURES.__getitem__, seq)))
+        zone = list(chain.from_iterable(map(_key_features, seq)))
         for kind in CONCEPT_KINDS:
-            zone += map(_CONCEPT_FEATURES.__getitem__, [code for code, _ in analysis.hits(index, kind)])
+            zone += map(_concept_feature, [code for code, _ in analysis.hits(index, kind)])
         out += zone * 2 if weight > 1 else zone
     return np.array(out, np.int64)
 
 
 def tfidf(docs: Sequence[np.ndarray]) -> sparse.csr_matrix:
     """Rows of sublinear-tf x smoothed-idf weights, L2-normalised (as scikit-learn's TfidfVectorizer)."""
-    n_features = len(_FEATURE_IDS)
+    n_features = N_FEATURES
     lengths = np.fromiter((len(d) for d in docs), np.int64, len(docs))
     rows = np.repeat(np.arange(len(docs)), lengths)
     cols = np.concatenate(docs) if len(docs) else np.zeros(0, np.int64)
