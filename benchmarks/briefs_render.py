@@ -19,7 +19,7 @@ from fundscout.db import session_scope, upgrade
 from fundscout.db.models import Call
 from fundscout.load import import_calls_file, load_firms, read_firms_csv
 from matching.firms import firm_domains
-from matching.pipeline import match_store
+from matching.store import match_store
 from reports.briefs.context import build_context
 from reports.briefs.render import render_docx, render_html, render_markdown
 

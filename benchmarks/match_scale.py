@@ -23,7 +23,8 @@ import numpy as np
 
 from fundscout.reference import municipalities, nace_divisions
 from matching.eligibility import assess
-from matching.pipeline import call_profile, call_terms, eligibility_table, firm_entry
+from matching.profiles import call_profile, call_terms, firm_entry
+from matching.ranking import eligibility_table
 from matching.relevance import (
     FACTOR,
     PART_WEIGHTS,

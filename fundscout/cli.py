@@ -16,8 +16,9 @@ from fundscout.demo import run_demo
 from fundscout.extract.cli import extract_file
 from fundscout.load import InputError, import_calls_file
 from matching.evaluate import evaluate_split, format_report
+from matching.files import classify_file, match_file
 from matching.firms import import_firms_file
-from matching.pipeline import classify_file, match_file, match_store
+from matching.store import match_store
 from reports.briefs import draft_briefs
 from reports.digest import BadToken, run_weekly, unsubscribe_firm
 from reports.digest import unsubscribe as unsubscribe_token

@@ -14,7 +14,7 @@ from fundscout.db import session_scope, upgrade
 from fundscout.db.models import CallDomain, Match
 from fundscout.load import load_firms, read_firms_csv
 from matching.firms import firm_domains
-from matching.pipeline import match_store
+from matching.store import match_store
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
 from reports.digest.collect import Week

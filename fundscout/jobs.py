@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fundscout.config import has_stable_key, settings
-from matching.pipeline import match_store as match
+from matching.store import match_store as match
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
 from scrapers.runner import CrawlFailed, run_spider

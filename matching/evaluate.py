@@ -19,7 +19,9 @@ from typing import Any
 from fundscout.extract.evaluate import baseline_scores, extraction_scores
 from fundscout.load import read_firms_csv
 from matching.classify import classify_baseline
-from matching.pipeline import calls_from_notices, entry_from_profile, match_rows
+from matching.files import calls_from_notices
+from matching.profiles import entry_from_profile
+from matching.ranking import match_rows
 
 WORD = re.compile(r"\w{4,}")
 

@@ -14,7 +14,7 @@ from fundscout.db import session_scope
 from fundscout.db.models import Call, CallDomain, Firm, Match
 from fundscout.load import import_calls_file, read_firms_csv
 from matching.firms import import_firms_file
-from matching.pipeline import match_store
+from matching.store import match_store
 from reports.briefs.consortium import suggest_consortium
 from tests.conftest import FIXTURES
 

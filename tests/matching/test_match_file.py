@@ -14,14 +14,9 @@ from fundscout.cli import app
 from fundscout.load import read_firms_csv
 from matching.eligibility import CallTerms, assess
 from matching.evaluate import evaluate_split, format_report, mean_ndcg
-from matching.pipeline import (
-    build_matcher,
-    call_profile,
-    calls_from_notices,
-    eligibility_table,
-    entry_from_profile,
-    firm_entry,
-)
+from matching.files import calls_from_notices
+from matching.profiles import call_profile, entry_from_profile, firm_entry
+from matching.ranking import build_matcher, eligibility_table
 from tests.conftest import FIXTURES
 
 NOTICES = FIXTURES / "matching" / "notices.jsonl"

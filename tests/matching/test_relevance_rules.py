@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import matching.relevance as relevance
-from matching.pipeline import call_profile, call_terms, firm_entry, match_rows
+from matching.profiles import call_profile, call_terms, firm_entry
+from matching.ranking import match_rows
 
 TODAY = dt.date(2026, 11, 24)
 SME_CALL = {"applicant_types": ["sme"], "deadlines": ["2027-01-31"]}
