@@ -23,19 +23,10 @@ import numpy as np
 
 from fundscout.reference import municipalities, nace_divisions
 from matching.eligibility import assess
+from matching.features import call_vectors, firm_vectors
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import eligibility_table
-from matching.relevance import (
-    FACTOR,
-    PART_WEIGHTS,
-    TEXT_SCALE,
-    W_TEXT,
-    Matcher,
-    TextSpace,
-    call_vectors,
-    firm_vectors,
-    top_k,
-)
+from matching.scoring import FACTOR, PART_WEIGHTS, TEXT_SCALE, W_TEXT, Matcher, TextSpace, top_k
 from matching.taxonomy import domains, secondary
 
 TODAY = dt.date(2026, 11, 24)

@@ -13,9 +13,9 @@ from fundscout.records import RecordError
 from matching.classify import (
     classify_text,
 )
+from matching.features import CallProfile
 from matching.profiles import call_profile, call_terms, entry_from_profile
 from matching.ranking import match_rows
-from matching.relevance import CallProfile
 
 
 def calls_from_notices(path: Path) -> list[CallProfile]:

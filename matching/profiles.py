@@ -29,8 +29,8 @@ from matching.eligibility import (
     local_area,
     unresolved_area,
 )
+from matching.features import CallProfile, FirmEntry, call_audience, text_features
 from matching.firms import nace_domains_of
-from matching.relevance import CallProfile, FirmEntry, call_audience, text_features
 from matching.taxonomy import adoption_terms
 
 

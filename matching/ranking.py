@@ -15,8 +15,10 @@ from matching.eligibility import (
     assess,
     eligibility_key,
 )
+from matching.features import CallProfile, FirmEntry
 from matching.normalise import keys
-from matching.relevance import CallProfile, FirmEntry, Matcher, relevance_reasons
+from matching.reasons import relevance_reasons
+from matching.scoring import Matcher
 
 _VERDICT_CODE = {True: 1, None: 0, False: -1}
 

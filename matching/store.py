@@ -21,7 +21,7 @@ from matching.eligibility import (
 from matching.normalise import keys
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import build_matcher
-from matching.relevance import relevance_reasons
+from matching.reasons import relevance_reasons
 
 STORE_MIN_SCORE = 1.0  # pairs below this are not stored (an existing row is still updated)
 

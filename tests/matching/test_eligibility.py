@@ -7,8 +7,8 @@ import random
 
 from fundscout.status import call_status
 from matching.eligibility import CallTerms, FirmClass, assess, local_area, unresolved_area
+from matching.features import CallProfile, FirmEntry
 from matching.ranking import _VERDICT_CODE, eligibility_table
-from matching.relevance import CallProfile, FirmEntry
 
 TODAY = dt.date(2026, 11, 24)
 SME_WEST = FirmClass("enterprise", "small", "west")

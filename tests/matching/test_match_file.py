@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import matching.relevance as relevance
 from fundscout.cli import app
 from fundscout.load import read_firms_csv
+from matching import scoring
 from matching.eligibility import CallTerms, assess
 from matching.evaluate import evaluate_split, format_report, mean_ndcg
 from matching.files import calls_from_notices
@@ -107,23 +107,23 @@ def test_vectorised_scores_equal_the_formula_pair_by_pair(matcher):
                 1.0,
                 max(
                     0.0,
-                    sum(relevance.PART_WEIGHTS[k] * parts[k] for k in relevance.PART_WEIGHTS)
-                    + relevance.W_TEXT * min(1.0, parts["text"]),
+                    sum(scoring.PART_WEIGHTS[k] * parts[k] for k in scoring.PART_WEIGHTS)
+                    + scoring.W_TEXT * min(1.0, parts["text"]),
                 ),
             )
             verdict = assess(firm.klass, call.terms, dt.date(2026, 11, 24), include_closed=True).eligible
             # components are clipped per part; the matrix clips the sum: equal unless a part exceeds 1
             if max(parts.values()) < 1.0:
-                assert scores[fi, ci] == pytest.approx(100 * relevance_value * relevance.FACTOR[verdict], abs=0.05)
+                assert scores[fi, ci] == pytest.approx(100 * relevance_value * scoring.FACTOR[verdict], abs=0.05)
                 checked += 1
     assert checked >= 10
 
 
 def test_projected_text_space_keeps_the_ranking(monkeypatch, matcher):
     exact = np.vstack([block for _, block in matcher.chunks()])
-    monkeypatch.setattr(relevance, "EXACT_CALLS", 0)
-    monkeypatch.setattr(relevance, "TEXT_DIMS", 6)  # as many dimensions as the 6 calls span: no loss
-    projected = relevance.Matcher(matcher.firms, matcher.calls, *_table(matcher))
+    monkeypatch.setattr(scoring, "EXACT_CALLS", 0)
+    monkeypatch.setattr(scoring, "TEXT_DIMS", 6)  # as many dimensions as the 6 calls span: no loss
+    projected = scoring.Matcher(matcher.firms, matcher.calls, *_table(matcher))
     approx = np.vstack([block for _, block in projected.chunks()])
     assert np.allclose(exact, approx, atol=1.0)
 
@@ -138,7 +138,7 @@ def test_top_k_is_exact_including_ties_and_zero_rows():
     block = rng.random((50, 3000)).astype(np.float32)
     block[3] = 0.0  # a row of ties
     block[7, ::2] = 0.5
-    cols, values = relevance.top_k(block, 20)
+    cols, values = scoring.top_k(block, 20)
     for row in range(50):
         expected = np.sort(block[row])[::-1][:20]
         assert np.allclose(values[row], expected)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import matching.relevance as relevance
+from matching import scoring
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import match_rows
 
@@ -95,7 +95,7 @@ def test_trade_mismatch_lowers_only_enterprises_outside_the_trade(monkeypatch):
         return {r.firm_id: r.score for r in match_rows(firms, [networks], today=TODAY)}
 
     with_rule = scores()
-    monkeypatch.setitem(relevance.PART_WEIGHTS, "mismatch", 0.0)
+    monkeypatch.setitem(scoring.PART_WEIGHTS, "mismatch", 0.0)
     without = scores()
     assert with_rule["S1"] < without["S1"]
     assert with_rule["S3"] == without["S3"] and with_rule["S4"] == without["S4"]

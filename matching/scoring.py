@@ -1,0 +1,203 @@
+"""Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
+
+relevance = clip(0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.25 purpose + 0.15 trade
+                 - 0.15 trade mismatch + 0.3 text similarity, 0, 1)
+score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
+            eligible: such a firm may still join as partner or supplier)
+
+Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
+against all calls by matrix products:
+- domain overlap: the firm's domains (declared 1.0, from SKD codes only 0.6) . the call's domain
+  confidences (scaled so that several domains cannot add up beyond one; evidence that only says
+  the applicant changes its own operations, "digitalizacija MSP", does not count as the subject);
+- NACE fit: how many of the firm's SKD codes the taxonomy ties to each domain / S4 area (a share)
+  . the call's domain / S4-area confidences;
+- audience: whether the call speaks to the firm's kind of organisation (the extracted eligible
+  applicants, or else the wording: "podjetja", "občine", "društva" ...) — a general SME call is
+  relevant to an SME whose trade no domain covers;
+- purpose: what the money is for (thematic objectives: investment, export, start-up, R&D,
+  jobs, training ...) . what the firm's interests ask for;
+- trade: the SKD divisions or classes the call's subject points to (taxonomy `nace_hints`:
+  "toplotna črpalka" -> 28.25, 43.22) . the firm's SKD codes;
+- trade mismatch: the share of the trades the call pays for that lie outside an enterprise's own
+  SKD codes (a 5G network call is no market for a software house; public bodies and NGOs apply
+  as investors, so they are not penalised);
+- text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
+  text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
+  the best rank-TEXT_DIMS approximation above that).
+The eligibility factor comes from a table (class of firm x call): firms of one legal form, size
+and cohesion region share a row, so eligibility is assessed once per class and call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.extmath import randomized_svd
+
+from matching.features import CallProfile, FirmEntry, call_vectors, firm_matrices, firm_vectors, tfidf
+
+W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.25, 0.15, 0.3
+
+
+W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no market for a software firm
+
+
+TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
+
+
+FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
+
+
+EXACT_CALLS, TEXT_DIMS = 500, 128
+
+
+CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
+
+
+PART_WEIGHTS = {
+    "domain": W_DOMAIN,
+    "nace": W_NACE,
+    "audience": W_AUDIENCE,
+    "purpose": W_PURPOSE,
+    "trade": W_HINT,
+    "mismatch": -W_MISMATCH,
+}
+
+
+class TextSpace:
+    """TF-IDF over calls and firms, projected on the span of the calls (see module doc)."""
+
+    def __init__(self, call_docs: Sequence[np.ndarray], firm_docs: Sequence[np.ndarray]):
+        matrix = tfidf([*call_docs, *firm_docs])
+        self.calls = matrix[: len(call_docs)].tocsr()
+        self.firms = matrix[len(call_docs) :].tocsr()
+        # Up to EXACT_CALLS calls the cosines are computed exactly from the sparse rows; above,
+        # in the best rank-TEXT_DIMS approximation of the call space (firms projected onto it).
+        self.exact = len(call_docs) <= EXACT_CALLS
+        # Only features that both sides use can add to a firm-call cosine; the rest (already
+        # counted in the row norms) would only enlarge the products.
+        shared = np.intersect1d(np.unique(self.calls.indices), np.unique(self.firms.indices))
+        calls, firms = self.calls[:, shared], self.firms[:, shared]
+        if self.exact:
+            self.shared_calls_t, self.shared_firms = calls.T.tocsc(), firms
+        else:
+            _, _, vt = randomized_svd(calls, TEXT_DIMS, n_iter=2, random_state=0)
+            basis = np.asarray(vt.T, np.float32)
+            self.call_reduced = np.asarray(calls @ basis, np.float32)
+            self.firm_reduced = np.asarray(firms @ basis, np.float32)
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Exact cosines of firms start:stop x all calls (small call sets)."""
+        return (self.shared_firms[start:stop] @ self.shared_calls_t).toarray()
+
+    def cosine(self, firm_index: int, call_index: int) -> float:
+        return float(self.firms[firm_index].multiply(self.calls[call_index]).sum())
+
+
+def top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of the k largest entries of each row, best first; exact.
+
+    A row's k-th largest value among a strided sample of its columns is a lower bound of its
+    k-th largest value overall, so only entries at or above it can be in the top k: one cheap
+    comparison pass leaves a few candidates per row, and only those are sorted (in a padded
+    rows x candidates matrix, so no sort of all candidates together)."""
+    rows, n = block.shape
+    k = min(k, n)
+    stride = max(1, n // (100 * k))
+    sample = block[:, ::stride]
+    if stride == 1 or sample.shape[1] < k:
+        part = np.argpartition(block, n - k, axis=1)[:, n - k :]
+    else:
+        bound = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+        hit_rows, hit_cols = np.nonzero(block >= bound[:, None])
+        counts = np.bincount(hit_rows, minlength=rows)
+        if counts.max() > n // 4:  # many ties at the bound (e.g. a row of zeros): partition instead
+            part = np.argpartition(block, n - k, axis=1)[:, n - k :]
+        else:  # candidates laid out row by row (nonzero keeps row order), padded, then partitioned
+            first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            slot = np.arange(len(hit_rows)) - np.repeat(first, counts)
+            width = int(counts.max())
+            values = np.full((rows, width), -np.inf, np.float32)
+            columns = np.zeros((rows, width), np.int64)
+            values[hit_rows, slot] = block[hit_rows, hit_cols]
+            columns[hit_rows, slot] = hit_cols
+            best = np.argsort(-values, axis=1, kind="stable")[:, :k]  # ties: the earlier column, as before
+            part = np.take_along_axis(columns, best, 1)
+    values = np.take_along_axis(block, part, 1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    return np.take_along_axis(part, order, 1), np.take_along_axis(values, order, 1)
+
+
+@dataclass
+class Ranked:
+    firm_index: int
+    call_index: int
+    score: float
+
+
+class Matcher:
+    """Scores every firm against every call; eligibility from `eligibility_table`."""
+
+    def __init__(
+        self,
+        firms: Sequence[FirmEntry],
+        calls: Sequence[CallProfile],
+        eligibility_table: np.ndarray,
+        class_index: np.ndarray,
+    ):
+        """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
+        self.firms, self.calls = firms, calls
+        self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
+        weights = tuple(PART_WEIGHTS.values())
+        call_parts = [call_vectors(c) for c in calls]
+        call_matrix = np.hstack(
+            [np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))]
+        )
+        firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
+        if not self.text.exact:  # one matrix product scores every part, text included
+            call_matrix = np.hstack([call_matrix, self.text.call_reduced])
+            firm_matrix = np.hstack([firm_matrix, (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+        self.call_matrix = np.ascontiguousarray(call_matrix.T)  # features x calls
+        self.firm_matrix = np.ascontiguousarray(firm_matrix, np.float32)
+        lookup = 100 * np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
+        self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
+        self.class_index = class_index
+
+    def chunks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(first firm index, scores 0-100 of a block of firms x all calls)."""
+        n_calls = max(1, len(self.calls))
+        step = max(1, CHUNK_PAIRS // n_calls)
+        factors = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
+        for start in range(0, len(self.firms), step):
+            block = self.firm_matrix[start : start + step] @ self.call_matrix
+            if self.text.exact:
+                block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
+            np.clip(block, 0.0, 1.0, out=block)
+            rows = factors[: len(block)]
+            np.take(self.factor, self.class_index[start : start + step], axis=0, out=rows)
+            block *= rows
+            yield start, block
+
+    def top(self, k: int | None) -> Iterator[Ranked]:
+        """Best k calls per firm (all calls when k is None), best first."""
+        for start, block in self.chunks():
+            n = block.shape[1]
+            if k is None or k >= n:
+                order = np.argsort(-block, axis=1, kind="stable")
+            else:
+                order, _ = top_k(block, k)
+            for row in range(block.shape[0]):
+                for col in order[row]:
+                    yield Ranked(start + row, int(col), float(block[row, col]))
+
+    def components(self, firm_index: int, call_index: int) -> dict[str, float]:
+        """The parts of one pair's relevance (for its reasons), each 0-1."""
+        firm, call = self.firms[firm_index], self.calls[call_index]
+        firm_v, call_v = firm_vectors(firm), call_vectors(call)
+        return {
+            **{name: float(min(1.0, f @ c)) for name, f, c in zip(PART_WEIGHTS, firm_v, call_v)},
+            "text": float(min(1.0, TEXT_SCALE * self.text.cosine(firm_index, call_index))),
+        }
