@@ -10,7 +10,14 @@ from typing import Annotated, NoReturn
 import typer
 import uvicorn
 
-from fundscout.config import Settings, has_stable_key, settings
+from fundscout.config import (
+    BRIEF_MIN_SCORE,
+    CRAWL_TIMEOUT_SECONDS,
+    DIGEST_MIN_SCORE,
+    Settings,
+    has_stable_key,
+    settings,
+)
 from fundscout.db import upgrade
 from fundscout.demo import run_demo
 from fundscout.extract.cli import extract_file
@@ -94,7 +101,9 @@ EXIT_CRAWL_FAILED = 1
 def crawl(
     spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
     offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds a crawl may run before it is stopped.")] = 1800,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a crawl may run before it is stopped.")
+    ] = CRAWL_TIMEOUT_SECONDS,
 ) -> None:
     """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
     unknown = sorted(set(spiders or []) - set(spider_names()))
@@ -198,7 +207,7 @@ def digest(
         bool, typer.Option(help="Send the e-mails through FUNDSCOUT_SMTP_URL (each firm at most once a week).")
     ] = False,
     lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
-    min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = 30.0,
+    min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = DIGEST_MIN_SCORE,
 ) -> None:
     """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
     if send and not has_stable_key():
@@ -265,7 +274,9 @@ def unsubscribe(
 
 @app.command()
 def briefs(
-    min_score: Annotated[float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")] = 60.0,
+    min_score: Annotated[
+        float, typer.Option(help="Lowest best firm-match score (0–100) of a promising call.")
+    ] = BRIEF_MIN_SCORE,
     min_fit: Annotated[
         float, typer.Option(help="Lowest best smart-city domain score (0–1) of a promising call.")
     ] = 0.0,

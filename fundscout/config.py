@@ -1,4 +1,4 @@
-"""Configuration from the environment, with working defaults (DESIGN.md, "Configuration")."""
+"""Configuration from the environment, with working defaults (README, "Configuration")."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 TEMPLATES_DIR = REPO_ROOT / "templates"
+
+# Defaults, named once: the CLI, the job layer, the demo and the stages all read these.
+CRAWL_TIMEOUT_SECONDS = 1800.0  # a crawl subprocess still running then is stopped, its run refused
+SMTP_TIMEOUT_SECONDS = 30.0  # one SMTP connection or command
+DIGEST_MIN_SCORE = 30.0  # lowest match score (0-100) a weekly digest lists
+BRIEF_MIN_SCORE = 60.0  # lowest best firm-match score (0-100) of a call worth a draft brief
+STORE_MIN_SCORE = 1.0  # pairs scoring below this are not stored (an existing row is still updated)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from fundscout.config import DATA_DIR, Settings
+from fundscout.config import BRIEF_MIN_SCORE, DATA_DIR, Settings
 from fundscout.db import session_scope, upgrade
 from fundscout.db.models import CallDomain, Match
 from fundscout.load import load_firms, read_firms_csv
@@ -21,7 +21,6 @@ from reports.digest.collect import Week
 from scrapers.runner import crawl
 
 SAMPLE_DIR = DATA_DIR / "sample"
-DEMO_BRIEF_MIN_SCORE = 60.0
 DEMO_BRIEF_COUNT = 3
 
 
@@ -75,10 +74,10 @@ def _briefs_stage(cfg: Settings) -> Iterator[str]:
     drafted = []
     for lang in ("sl", "en"):
         drafted += draft_briefs(
-            cfg.database_url, min_score=DEMO_BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir, limit=DEMO_BRIEF_COUNT
+            cfg.database_url, min_score=BRIEF_MIN_SCORE, lang=lang, out_dir=out_dir, limit=DEMO_BRIEF_COUNT
         )
     calls = len({d.call_id for d in drafted})
     yield (
         f"  briefs: {len(drafted)} briefs (.md/.html/.docx) for the {calls} best calls "
-        f"(match score ≥ {DEMO_BRIEF_MIN_SCORE:g}) -> {out_dir}"
+        f"(match score ≥ {BRIEF_MIN_SCORE:g}) -> {out_dir}"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# --- fixed vocabularies (DESIGN.md, "Fixed vocabularies"); code -> (Slovenian, English) ---------
+# --- fixed vocabularies: codes other parts and files rely on; code -> (Slovenian, English) -------
 
 DOMAINS: dict[str, tuple[str, str]] = {
     "e_governance": ("e-upravljanje in e-demokracija", "e-governance and e-democracy"),
@@ -99,7 +99,7 @@ class Field:
     # Facts are tracked: a change to one is a real change (history row, new content hash).
     # Bookkeeping fields (id, url, source) are not.
     tracked: bool = True
-    # Written by `fundscout extract` (DESIGN.md, "Command line"), always, null when not found.
+    # Written by `fundscout extract` in every row, null when the text does not tell.
     extracted: bool = False
     # An amendment ("Sprememba") may change it; its title, number and dates are its own.
     amendable: bool = False
@@ -313,7 +313,7 @@ AMENDABLE_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.amend
 DERIVED_FIELDS: frozenset[str] = frozenset(f.name for f in CALL_FIELDS if f.derived)
 
 
-# --- the firm fields (the firm CSV of DESIGN.md, `fundscout import-firms`) ------------------------
+# --- the firm fields (the firm CSV of `fundscout import-firms`) -----------------------------------
 
 # Slovenian legal forms (AJPES) and the applicant type (APPLICANT_TYPES) each one counts as.
 LEGAL_FORMS: dict[str, str] = {

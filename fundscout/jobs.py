@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fundscout.config import has_stable_key, settings
+from fundscout.config import BRIEF_MIN_SCORE, has_stable_key, settings
 from matching.store import match_store as match
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
@@ -21,7 +21,6 @@ from scrapers.runner import CrawlFailed, run_spider
 from scrapers.runner import spider_names as names
 
 CRAWL_TIMEOUT_S = 30 * 60
-BRIEF_MIN_SCORE = 60.0
 
 
 class PermanentFailure(Exception):

@@ -236,6 +236,6 @@ class _FirmBase(BaseModel):
 FirmRecord: type[_FirmBase] = create_model(  # type: ignore[call-overload]
     "FirmRecord",
     __base__=_FirmBase,
-    __doc__="A firm of the firm registry (DESIGN.md, the firm CSV). Unknown fields are refused.",
+    __doc__="A firm of the firm registry (the firm CSV, fields.FIRM_FIELDS). Unknown fields are refused.",
     **{f.name: _firm_annotation(f) for f in FIRM_FIELDS},
 )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, select
 
+from fundscout.config import STORE_MIN_SCORE
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
 from fundscout.reference import REFERENCE_DIR
@@ -22,8 +23,6 @@ from matching.normalise import keys
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import build_matcher
 from matching.reasons import relevance_reasons
-
-STORE_MIN_SCORE = 1.0  # pairs below this are not stored (an existing row is still updated)
 
 
 def model_version() -> str:

@@ -26,14 +26,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from fundscout.config import REPO_ROOT, settings
+from fundscout.config import CRAWL_TIMEOUT_SECONDS, REPO_ROOT, settings
 from fundscout.db import session_scope
 from fundscout.db.models import CallSource, ScrapeRun, utcnow
 from fundscout.load import InputError, load_feed
 from scrapers.sample_site import render_sample_sites, serve_sites
 
 SPIDERS_DIR = Path(__file__).resolve().parent / "spiders"
-DEFAULT_TIMEOUT = 1800.0
 GRACE_SECONDS = 20.0  # after SIGTERM, time for Scrapy to close the spider and write its summary
 
 
@@ -158,7 +157,7 @@ def run_spider(
     *,
     database_url: str,
     offline: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = CRAWL_TIMEOUT_SECONDS,
     site_urls: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     home: Path | None = None,
@@ -207,7 +206,7 @@ def crawl(
     *,
     database_url: str,
     offline: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = CRAWL_TIMEOUT_SECONDS,
     home: Path | None = None,
 ) -> list[RunOutcome]:
     """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""

@@ -1,4 +1,4 @@
-"""Notice text -> the normalised call fields of DESIGN.md, each with the snippet it came from.
+"""Notice text -> the normalised call fields (fields.EXTRACT_FIELDS), each with the snippet it came from.
 
 Scrapy-free: spiders call `extract_notice` on a page's plain text, and `fundscout extract` runs it
 on JSONL rows. A field is `None` when the text does not tell.

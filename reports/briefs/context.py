@@ -153,7 +153,7 @@ def _domains(session: Session, call: Call, lang: str) -> list[dict[str, Any]]:
 
 
 def _s4_areas(domain_codes: list[str], lang: str) -> list[str]:
-    """S4 areas the call's domains belong to (reference/taxonomy.yaml), e.g. `S4.1.1 Pametna mesta …`."""
+    """S4 areas the call's domains belong to (data/reference/taxonomy.yaml), e.g. `S4.1.1 Pametna mesta …`."""
     names = s4_area_names()
     codes = sorted({s4 for code in domain_codes for s4 in domain_s4_areas(code)})
     return [f"{code} {names[code][0] if lang == 'sl' else names[code][1]}" for code in codes]

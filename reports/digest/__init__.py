@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from fundscout.config import settings
+from fundscout.config import DIGEST_MIN_SCORE, settings
 from fundscout.db import session_scope
 from fundscout.db.models import DigestOutbox, Firm
-from reports.digest.collect import MIN_SCORE, Week, collect_digests, recipients
+from reports.digest.collect import Week, collect_digests, recipients
 from reports.digest.links import BadToken, digest_token, firm_of_unsubscribe_token, unsubscribe_url
 from reports.digest.mail import DEFAULT_SENDER, as_wire_bytes, build_message, parse_smtp_url
 from reports.digest.outbox import DONE, Delivery, Outbox
@@ -63,7 +63,7 @@ def run_weekly(
     send: bool,
     smtp_url: str | None,
     lang: str = "sl",
-    min_score: float = MIN_SCORE,
+    min_score: float = DIGEST_MIN_SCORE,
     today: dt.date | None = None,
 ) -> DigestReport:
     """Build every receiving firm's digest for `week`; write .xlsx and .eml under `out_dir`

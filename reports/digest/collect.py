@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from fundscout.config import DIGEST_MIN_SCORE
 from fundscout.db.models import Call, CallHistory, Firm, Match
 from fundscout.status import is_open, next_deadline
 from reports.digest.feedback import FeedbackPreferences, adjusted_score
 from reports.digest.workbook import CLOSING_DAYS, Digest, DigestCall, DigestChange
 
-MIN_SCORE = 30.0
 MAX_OPEN_ROWS = 200  # a workbook lists at most this many open calls, best first
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
@@ -95,7 +95,7 @@ def recipients(session: Session) -> list[Firm]:
 
 
 def collect_digests(
-    session: Session, week: Week, *, tz: ZoneInfo, today: dt.date, min_score: float = MIN_SCORE
+    session: Session, week: Week, *, tz: ZoneInfo, today: dt.date, min_score: float = DIGEST_MIN_SCORE
 ) -> list[tuple[Firm, Digest]]:
     """One digest per receiving firm that has at least one open match; firms in order of id."""
     as_of = week.as_of(today)

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from fundscout.config import TEMPLATES_DIR
+from fundscout.config import SMTP_TIMEOUT_SECONDS, TEMPLATES_DIR
 from fundscout.db.models import utcnow
 from reports.digest.safe import clean_text, safe_url
 from reports.digest.workbook import Digest, word
@@ -36,7 +36,7 @@ class SmtpSettings:
     username: str | None
     password: str | None
     sender: str
-    timeout: float = 30.0
+    timeout: float = SMTP_TIMEOUT_SECONDS
 
 
 def parse_smtp_url(url: str) -> SmtpSettings:

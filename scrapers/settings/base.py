@@ -1,9 +1,10 @@
 """Production settings: polite, safe, and strict about what counts as a good run.
 
 Scrapy's own defaults favour reach over safety (no certificate checks, file:// and data: handlers,
-a 1 GiB size limit, a telnet console); every such default is overridden here. See
-`/work/shared/reference/reliability.md` §1.1 for the reasons behind each value.
+a 1 GiB size limit, a telnet console); every such default is overridden here, each with its reason.
 """
+
+from fundscout.config import CRAWL_TIMEOUT_SECONDS
 
 BOT_NAME = "fundscout"
 SPIDER_MODULES = ["scrapers.spiders"]
@@ -25,7 +26,7 @@ DOWNLOAD_TIMEOUT = 30
 DNS_TIMEOUT = 15
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-CLOSESPIDER_TIMEOUT = 1800
+CLOSESPIDER_TIMEOUT = CRAWL_TIMEOUT_SECONDS
 CLOSESPIDER_ERRORCOUNT = 20
 # Pagination that loops or a redesign that yields pages without calls: stop after this many pages
 # in a row produced no item.
