@@ -105,6 +105,8 @@ class Field:
     amendable: bool = False
     # Derived by another stage: a record sets it only when it gives it explicitly.
     derived: bool = False
+    # Shown in a brief's "at a glance" table (reports/briefs), in dictionary order.
+    at_a_glance: bool = False
     excel_width: int = 16
 
     def label(self, lang: str = "sl") -> str:
@@ -160,6 +162,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Body that publishes the call.",
         excel_width=30,
         extracted=True,
+        at_a_glance=True,
     ),
     Field(
         "notice_number",
@@ -189,6 +192,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Cohesion-policy period, or `national` when there is no EU co-financing.",
         values=PROGRAMME_PERIODS,
         extracted=True,
+        at_a_glance=True,
     ),
     Field(
         "programme",
@@ -197,6 +201,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Programme",
         "Programme the call belongs to, e.g. `Interreg Slovenija–Avstrija 2021–2027`.",
         excel_width=30,
+        at_a_glance=True,
     ),
     Field(
         "eu_funded",
@@ -206,7 +211,16 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Whether EU money co-finances the call (state-aid rules alone do not count).",
         extracted=True,
     ),
-    Field("funds", "codes", "Skladi", "Funds", "EU funds that co-finance the call.", values=FUNDS, extracted=True),
+    Field(
+        "funds",
+        "codes",
+        "Skladi",
+        "Funds",
+        "EU funds that co-finance the call.",
+        values=FUNDS,
+        extracted=True,
+        at_a_glance=True,
+    ),
     Field(
         "deadlines",
         "dates",
@@ -216,6 +230,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         excel_width=14,
         extracted=True,
         amendable=True,
+        at_a_glance=True,
     ),
     Field(
         "until_funds_spent",
@@ -252,6 +267,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         excel_width=14,
         extracted=True,
         amendable=True,
+        at_a_glance=True,
     ),
     Field(
         "cofinancing_rate",
@@ -262,6 +278,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         minimum=0,
         maximum=100,
         amendable=True,
+        at_a_glance=True,
     ),
     Field(
         "applicant_types",
@@ -273,6 +290,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         excel_width=24,
         extracted=True,
         amendable=True,
+        at_a_glance=True,
     ),
     Field(
         "cohesion_regions",
@@ -311,6 +329,7 @@ TRACKED_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.tracked
 EXTRACT_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.extracted)
 AMENDABLE_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.amendable)
 DERIVED_FIELDS: frozenset[str] = frozenset(f.name for f in CALL_FIELDS if f.derived)
+GLANCE_FIELDS: tuple[str, ...] = tuple(f.name for f in CALL_FIELDS if f.at_a_glance)
 
 
 # --- the firm fields (the firm CSV of `fundscout import-firms`) -----------------------------------

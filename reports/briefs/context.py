@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallDomain, CallHistory
-from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, FUNDS, PROGRAMME_PERIODS, vocabulary_label
+from fundscout.fields import DOMAINS, FIELDS_BY_NAME, GLANCE_FIELDS, PROGRAMME_PERIODS, vocabulary_label
 from fundscout.reference import domain_s4_areas, s4_area_names
 from fundscout.status import CallDates, call_status, deadline_to_show
 from reports.briefs.consortium import suggest_consortium
@@ -29,17 +29,6 @@ EU_SHARE_BY_PERIOD = {"2021-2027": 0.40, "2014-2020": 0.80, "2007-2013": 0.85}
 # Calendar days before the deadline by which each step of the application is due.
 TIMELINE_STEPS = (("step_letters", 35), ("step_draft", 21), ("step_review", 7), ("step_submit", 0))
 MIN_DAYS_TO_PREPARE = 30
-
-GLANCE_FIELDS = (
-    "programme",
-    "programme_period",
-    "funds",
-    "publisher",
-    "budget_eur",
-    "cofinancing_rate",
-    "deadlines",
-    "applicant_types",
-)
 
 
 def build_context(session: Session, call_id: str, lang: str = "sl", *, today: dt.date | None = None) -> dict[str, Any]:
@@ -99,12 +88,11 @@ def _fact_value(call: Call, name: str, lang: str, today: dt.date) -> str | None:
         return format_eur(value, lang)
     if name == "cofinancing_rate":
         return format_percent(value, lang)
-    if name == "programme_period":
-        return vocabulary_label(PROGRAMME_PERIODS, value, lang)
-    if name == "funds":
-        return ", ".join(vocabulary_label(FUNDS, code, lang) for code in value)
-    if name == "applicant_types":
-        return ", ".join(vocabulary_label(APPLICANT_TYPES, code, lang) for code in value)
+    field = FIELDS_BY_NAME[name]
+    if field.kind == "code":
+        return vocabulary_label(field.values, value, lang)
+    if field.kind == "codes":
+        return ", ".join(vocabulary_label(field.values, code, lang) for code in value)
     return str(value)
 
 
