@@ -220,19 +220,15 @@ def assess(
         reasons.append("razpis je umaknjen" if sl else "the call was withdrawn")
     elif status == "closed":
         last = _date(max(call.deadlines)) if call.deadlines else None
-        if include_closed:
-            if last:
-                reasons.append(
-                    f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})"
-                )
-            else:
-                reasons.append("vir razpis navaja kot zaprt" if sl else "the source shows the call as closed")
+        if not last:
+            closed = "vir razpis navaja kot zaprt" if sl else "the source shows the call as closed"
+        elif include_closed:
+            closed = f"razpis je zaprt (zadnji rok {last})" if sl else f"the call is closed (last deadline {last})"
         else:
+            closed = f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}"
+        if not include_closed:
             verdicts.append(False)
-            if last:
-                reasons.append(f"rok za oddajo je potekel {last}" if sl else f"the deadline passed on {last}")
-            else:
-                reasons.append("vir razpis navaja kot zaprt" if sl else "the source shows the call as closed")
+        reasons.append(closed)
     elif status == "forthcoming" and call.opens_on:
         opens = _date(call.opens_on)
         reasons.append(
