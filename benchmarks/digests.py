@@ -100,7 +100,7 @@ def _plain(value: object) -> object:
     return clean_text(value) if isinstance(value, str) else value
 
 
-def rate(builder, digests: list[Digest]) -> tuple[float, int]:  # noqa: ANN001
+def rate(builder, digests: list[Digest]) -> tuple[float, int]:
     size = 0
     start = time.perf_counter()
     for digest in digests:

@@ -27,12 +27,12 @@ def field_coverage(stats: dict) -> dict[str, float]:
 
 
 class RunSummary:
-    def __init__(self, crawler, path: Path):  # noqa: ANN001
+    def __init__(self, crawler, path: Path):
         self.crawler = crawler
         self.path = path
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         path = crawler.settings.get("FUNDSCOUT_RUN_SUMMARY")
         if not path:
             raise NotConfigured("FUNDSCOUT_RUN_SUMMARY is not set")
@@ -40,7 +40,7 @@ class RunSummary:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_closed(self, spider, reason: str) -> None:  # noqa: ANN001
+    def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         summary = {
             "spider": spider.name,

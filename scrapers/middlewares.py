@@ -13,7 +13,7 @@ class Utf8FirstMiddleware:
     so a body that decodes cleanly is UTF-8 whatever it declares.
     """
 
-    def process_response(self, request, response: Response) -> Response:  # noqa: ANN001
+    def process_response(self, request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or response.encoding.lower().replace("-", "") == "utf8":
             return response
         body = response.body

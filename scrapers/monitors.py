@@ -18,7 +18,7 @@ from spidermon.core.actions import Action
 @monitors.name("Invalid items")
 class InvalidItemsMonitor(Monitor):
     @monitors.name("Share of items that fail validation")
-    def test_invalid_share(self):  # noqa: ANN201
+    def test_invalid_share(self):
         stats = self.data.stats
         invalid = stats.get("fundscout/invalid_items", 0)
         total = invalid + stats.get("item_scraped_count", 0)

@@ -18,14 +18,14 @@ class CallRecordPipeline:
     (dates in a new format, a missing title) fails the run instead of loading half-read calls.
     """
 
-    def __init__(self, stats):  # noqa: ANN001
+    def __init__(self, stats):
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
-    def process_item(self, item):  # noqa: ANN001, ANN201
+    def process_item(self, item):
         data = {k: v for k, v in ItemAdapter(item).asdict().items() if k not in LINK_FIELDS}
         _record, errors = validate_record(data, data.get("source") or "crawl", 0)
         if errors:

@@ -43,7 +43,7 @@ class FundingSpider(scrapy.Spider):
     id_prefix: str = ""
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         site_urls = crawler.settings.getdict("FUNDSCOUT_SITE_URLS")
         spider.site_url = site_urls.get(cls.host, f"https://{cls.host}").rstrip("/")
@@ -57,7 +57,7 @@ class FundingSpider(scrapy.Spider):
 
     # --- helpers for subclasses --------------------------------------------------------------
 
-    def request(self, path: str, callback=None, **kwargs: Any) -> scrapy.Request:  # noqa: ANN001
+    def request(self, path: str, callback=None, **kwargs: Any) -> scrapy.Request:
         """A request for a path (or absolute URL) on this spider's site."""
         url = path if "://" in path else self.site_url + path
         return scrapy.Request(url, callback=callback or self.parse, **kwargs)

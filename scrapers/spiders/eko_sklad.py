@@ -49,7 +49,7 @@ class EkoSkladSpider(FundingSpider):
             **listing,
         )
 
-    def _parse_withdrawn(self, card) -> bool | None:  # noqa: ANN001
+    def _parse_withdrawn(self, card) -> bool | None:
         """The card's status reads "Poziv je umaknjen" when Eko sklad has withdrawn the call."""
         status = card.css("span.poziv-status::text").get("")
         return True if "umaknjen" in status.lower() else None

@@ -51,7 +51,7 @@ class EuSkladiSpider(FundingSpider):
         item.setdefault("published_on", published_on)
         yield item
 
-    def _parse_published_on(self, entry) -> Any:  # noqa: ANN001
+    def _parse_published_on(self, entry) -> Any:
         return parse_date(entry.css("span.documentByLine").xpath("string()").get("").replace("objavljeno", ""))
 
     def _parse_programme_period(self, response: Response) -> str:

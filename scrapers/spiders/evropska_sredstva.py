@@ -53,7 +53,7 @@ class EvropskaSredstvaSpider(FundingSpider):
                 },
             )
 
-    def _labels(self, card) -> dict[str, str]:  # noqa: ANN001
+    def _labels(self, card) -> dict[str, str]:
         """{label: value} of the card's definition list."""
         terms = [t.xpath("string()").get().strip().rstrip(":") for t in card.css("dl dt")]
         values = [clean_text([d.xpath("string()").get()]) for d in card.css("dl dd")]

@@ -45,15 +45,15 @@ class GovSiSpider(FundingSpider):
         text = clean_text(article.css("h1, h2, h3, p, li, dt, dd, td").xpath("string()").getall())
         yield self.call(response, text=text, id=self.page_id(response.url), **listing)
 
-    def _parse_title(self, row) -> str | None:  # noqa: ANN001
+    def _parse_title(self, row) -> str | None:
         return row.css("td.td-title a").xpath("string()").get("").strip() or None
 
-    def _parse_publisher(self, row) -> str | None:  # noqa: ANN001
+    def _parse_publisher(self, row) -> str | None:
         return row.css("td.td-publisher div.cell").xpath("string()").get("").strip() or None
 
-    def _parse_published_on(self, row):  # noqa: ANN001, ANN202
+    def _parse_published_on(self, row):
         return parse_date(row.css("td.td-published-date div.cell").xpath("string()").get(""))
 
-    def _parse_deadlines(self, row) -> list:  # noqa: ANN001
+    def _parse_deadlines(self, row) -> list:
         deadline = parse_date(row.css("td.td-due-date div.cell").xpath("string()").get(""))
         return [deadline] if deadline else []

@@ -197,7 +197,7 @@ class Recorder:
     delivered: list[Any] = field(default_factory=list)
     rcpt_replies: list[tuple[str, str]] = field(default_factory=list)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             reply = self.refuse[address]
         elif address in self.defer_once:
@@ -209,7 +209,7 @@ class Recorder:
         self.rcpt_replies.append((address, reply))
         return reply
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, server, session, envelope):
         self.delivered.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted"
 

@@ -20,7 +20,7 @@ from tests.digests.conftest import TODAY, WEEK, SmtpServer
 runner = CliRunner()
 
 
-def _run(url: str, server: SmtpServer, tmp_path: Path, week: str = WEEK):  # noqa: ANN202
+def _run(url: str, server: SmtpServer, tmp_path: Path, week: str = WEEK):
     return run_weekly(url, week, out_dir=tmp_path, send=True, smtp_url=server.url, today=TODAY)
 
 

@@ -22,14 +22,14 @@ def _build(url: str, tmp_path: Path, lang: str = "sl") -> dict[str, openpyxl.Wor
     return {p.stem.split("-")[0]: openpyxl.load_workbook(p) for p in report.workbooks}
 
 
-def _rows(ws) -> list[dict[str, object]]:  # noqa: ANN001
+def _rows(ws) -> list[dict[str, object]]:
     header = [c.value for c in ws[1]]
     return [
         dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in row)
     ]
 
 
-def _cells_by_id(ws) -> dict[str, dict[str, openpyxl.cell.Cell]]:  # noqa: ANN001
+def _cells_by_id(ws) -> dict[str, dict[str, openpyxl.cell.Cell]]:
     header = [c.value for c in ws[1]]
     return {
         row[header.index("Oznaka")].value: dict(zip(header, row))

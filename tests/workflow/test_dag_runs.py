@@ -42,7 +42,7 @@ class Inbox:
     def __init__(self) -> None:
         self.recipients: list[str] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001 - aiosmtpd's hook signature
+    async def handle_DATA(self, server, session, envelope):
         self.recipients += envelope.rcpt_tos
         return "250 OK"
 
