@@ -46,7 +46,7 @@ class Components:
         self.env, self.log_dir, self.procs = env, log_dir, []
 
     def start(self, name: str, *command: str) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "w")
+        log = open(self.log_dir / f"{name}.log", "w")  # closed with the process in stop()
         proc = subprocess.Popen(
             command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
