@@ -20,8 +20,6 @@ from reports.digest import run_weekly
 from scrapers.runner import CrawlFailed, run_spider
 from scrapers.runner import spider_names as names
 
-CRAWL_TIMEOUT_S = 30 * 60
-
 
 class PermanentFailure(Exception):
     """A failure that a retry cannot fix: the site changed, the feed is invalid, a setting is missing."""
@@ -38,7 +36,7 @@ def crawl_source(spider: str, *, offline: bool = False) -> dict:
     `PermanentFailure` when it cannot.
     """
     try:
-        outcome = run_spider(spider, database_url=settings().database_url, offline=offline, timeout=CRAWL_TIMEOUT_S)
+        outcome = run_spider(spider, database_url=settings().database_url, offline=offline)
     except CrawlFailed as exc:
         if retry_may_help(exc.outcome.summary):
             raise
