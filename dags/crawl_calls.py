@@ -7,6 +7,7 @@ from airflow.sdk.exceptions import AirflowFailException
 from common import CALLS, DAG_ARGS
 
 
+# Tasks import the job layer when they run, so the scheduler parses this file without loading it.
 @dag(
     schedule="30 5 * * *",
     params={"offline": Param(False, type="boolean", description="Crawl the bundled sample site")},

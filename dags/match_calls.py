@@ -4,6 +4,7 @@ from airflow.sdk import dag, task
 from common import CALLS, DAG_ARGS, MATCHES
 
 
+# Tasks import the job layer when they run, so the scheduler parses this file without loading it.
 @dag(
     schedule=[CALLS],
     default_args={"retries": 1},

@@ -7,6 +7,7 @@ from airflow.sdk.exceptions import AirflowFailException
 from common import DAG_ARGS
 
 
+# Tasks import the job layer when they run, so the scheduler parses this file without loading it.
 @dag(
     schedule="0 7 * * 1",
     default_args={"retries": 3, "retry_delay": timedelta(minutes=15)},
