@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 
 import docx
+import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -16,6 +19,7 @@ from fundscout.db.models import AuditLog, Brief, Comment, Review, User
 from reports.briefs import draft_briefs
 from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from tests.review_helpers import PASSWORD, USERNAME, csrf_of, log_in
+from web import auth
 
 
 def test_anonymous_requests_are_refused(client: TestClient, review_store: dict[str, int]) -> None:
@@ -222,3 +226,29 @@ def test_brief_downloads_as_a_word_document(reviewer: TestClient, review_store: 
         assert missing.status_code == 404 and "Osnutka ni." in missing.text
     token = csrf_of(reviewer.get(f"/briefs/{brief_id}").text)
     assert reviewer.post("/briefs/999999/comments", data={"csrf_token": token, "body": "x"}).status_code == 404
+
+
+def test_a_slow_login_does_not_hold_up_other_requests(app: FastAPI, monkeypatch) -> None:
+    """Handlers run in the thread pool: while one sits in synchronous work, the event loop serves others."""
+    entered, released, waited = threading.Event(), threading.Event(), []
+
+    def slow_authenticate(*_args: object) -> None:
+        entered.set()
+        waited.append(released.wait(timeout=5))  # times out if the other request cannot be served meanwhile
+
+    monkeypatch.setattr(auth, "authenticate", slow_authenticate)
+
+    async def login_and_meanwhile_get_the_form() -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            token = csrf_of((await client.get("/login")).text)
+            login = asyncio.create_task(
+                client.post("/login", data={"username": USERNAME, "password": PASSWORD, "csrf_token": token})
+            )
+            await asyncio.to_thread(entered.wait, 5)
+            meanwhile = await client.get("/login")
+            released.set()
+            return (await login).status_code, meanwhile.status_code
+
+    assert asyncio.run(login_and_meanwhile_get_the_form()) == (401, 200)
+    assert waited == [True]
