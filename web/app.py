@@ -2,7 +2,7 @@
 
 Every page but the login form needs a logged-in user; every POST needs the session's CSRF token.
 All links and redirects come from `request.url_for`, so the app also works mounted under a path
-prefix (the Airflow UI plugin mounts it at `/fundscout`). The routes live in one module per area;
+prefix (the Airflow UI plugin mounts it at `/review`). The routes live in one module per area;
 handlers are plain functions, which FastAPI runs in a thread pool, so store work does not hold up
 the event loop.
 """
