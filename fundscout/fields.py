@@ -302,6 +302,16 @@ CALL_FIELDS: tuple[Field, ...] = (
         amendable=True,
     ),
     Field("summary", "text", "Povzetek", "Summary", "Short description of the call.", excel_width=60),
+    # The page text the facts were read from: the matcher classifies and scores a stored call from
+    # it, as it does a notice file. Not tracked: a re-rendered page is no change to the call.
+    Field(
+        "text",
+        "text",
+        "Besedilo objave",
+        "Notice text",
+        "Plain text of the notice page as read.",
+        tracked=False,
+    ),
     # Derived by the classifier (matching), so a source that does not give them never erases them.
     Field(
         "domains",

@@ -55,7 +55,9 @@ def _half(*inputs: Any) -> str:
 
 
 def _call_text(call: Any) -> str:
-    return "\n".join(filter(None, [call.summary, call.programme, call.publisher]))
+    """The stored page text, as the file mode reads it; a call imported without one (an
+    operator's file) is read from its summary, programme and publisher."""
+    return call.text or "\n".join(filter(None, [call.summary, call.programme, call.publisher]))
 
 
 def match_store(

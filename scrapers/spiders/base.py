@@ -103,6 +103,8 @@ class FundingSpider(scrapy.Spider):
             found_evidence.update(extraction.evidence)
         item.update({k: v for k, v in fields.items() if v not in (None, [], "")})
         item.update(url=page_url, source=self.name)
+        if text:
+            item["text"] = text
         found_evidence.update(evidence or {})
         item["evidence"] = {k: v for k, v in found_evidence.items() if k in item and v}
         return item

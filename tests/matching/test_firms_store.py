@@ -6,13 +6,17 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fundscout.cli import app
 from fundscout.db import session_scope
 from fundscout.db.models import Call, CallDomain, Firm, Match
+from fundscout.extract import extract_notice
 from fundscout.load import import_calls_file, read_firms_csv
+from fundscout.records import CallRecord
+from matching.files import classify_file, match_file
 from matching.firms import import_firms_file
 from matching.store import match_store
 from reports.briefs.consortium import suggest_consortium
@@ -141,3 +145,39 @@ def test_cli_match_store_and_read_firms(fundscout_env, tmp_path):
     assert result.exit_code == 0, result.output
     assert "written" in result.output and "calls (re)classified" in result.output
     assert len(read_firms_csv(FIRMS).firms) == 6
+
+
+def test_the_store_scores_a_call_as_the_file_mode_does(tmp_path, db_url):
+    """A crawled call keeps its page text, so matching the store and matching the notice file
+    give the same domains and the same score for every firm and call."""
+    notices = FIXTURES / "matching" / "notices.jsonl"
+    rows = []
+    for notice in map(json.loads, notices.read_text(encoding="utf-8").splitlines()):
+        found = extract_notice(notice["text"], notice["url"])
+        fields = {k: v for k, v in found.record_fields().items() if k in CallRecord.model_fields}
+        rows.append({"id": notice["id"], "url": notice["url"], "source": "import", **fields, "text": notice["text"]})
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    import_calls_file(db_url, calls)
+    import_firms_file(db_url, FIRMS)
+    match_store(db_url, today=TODAY, include_closed=True)
+    out = tmp_path / "matches.jsonl"
+    match_file(notices, FIRMS, out, include_closed=True, today=TODAY)
+
+    from_file = {(r["firm_id"], r["call_id"]): r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    with session_scope(db_url) as session:
+        stored = {(m.firm_id, m.call_id): m for m in session.scalars(select(Match))}
+        stored_domains = {
+            call_id: sorted(
+                d for (d,) in session.execute(select(CallDomain.domain).where(CallDomain.call_id == call_id))
+            )
+            for call_id in {r["id"] for r in rows}
+        }
+    assert stored and set(stored) <= set(from_file)
+    for pair, match in stored.items():
+        assert match.score == pytest.approx(from_file[pair]["score"], abs=0.01), pair
+        assert match.eligible == from_file[pair]["eligible"], pair
+    classified = tmp_path / "domains.jsonl"
+    classify_file(notices, classified)
+    for row in map(json.loads, classified.read_text(encoding="utf-8").splitlines()):
+        assert stored_domains[row["id"]] == sorted(row["domains"]), row["id"]
