@@ -22,7 +22,7 @@ from fundscout.config import DATA_DIR
 from fundscout.db import session_scope
 from fundscout.db.models import Brief, Call, CallDomain, DigestOutbox, Match, ScrapeRun
 from matching.firms import import_firms_file
-from scrapers import sample_site
+from scrapers import runner, sample_site
 from scrapers.runner import spider_names
 
 
@@ -138,7 +138,7 @@ def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags
         sites[redesigned_host] = {key: new_look for key in sites[redesigned_host]}
         return sites
 
-    monkeypatch.setattr(sample_site, "render_sample_sites", render_with_one_redesign)
+    monkeypatch.setattr(runner, "render_sample_sites", render_with_one_redesign)
     dag = dags["crawl_calls"]
     # no wait between tries, so a wrongful retry shows at once in try_number
     monkeypatch.setitem(dag.get_task("crawl").partial_kwargs, "retry_delay", timedelta(0))
