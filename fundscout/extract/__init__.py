@@ -14,6 +14,7 @@ from fundscout.extract.amounts import find_budget, find_cofinancing_rate
 from fundscout.extract.applicants import find_applicants, find_cohesion_regions
 from fundscout.extract.dates import find_deadlines
 from fundscout.extract.header import (
+    Found,
     find_call_type,
     find_gazette,
     find_notice_number,
@@ -22,6 +23,7 @@ from fundscout.extract.header import (
     find_title,
 )
 from fundscout.extract.legal_basis import find_funding
+from fundscout.extract.publishers import canonical, find_bodies, host_owner
 from fundscout.fields import EXTRACT_FIELDS
 
 __all__ = ["Extraction", "extract_notice", "OPTIONAL_FIELDS"]
@@ -62,6 +64,28 @@ def _year_hint(text: str, url: str | None, published_on: str | None) -> int | No
     return None
 
 
+def resolve_publisher(found: Found | None, text: str, url: str | None) -> Found | None:
+    """The publisher read from the text, in its canonical gazetteer name; else the owner of the page's
+    web host; else the first gazetteer body the page's opening names."""
+    if found:
+        name = canonical(found.value)
+        if name:
+            return Found(name, found.snippet)
+        # "Občine, ki …" (not a municipality) or words of an all-caps headline are not a body's name.
+        municipal = re.match(r"(?:Mestn\w+\s+)?občin\w*\b", found.value, re.I)
+        headline = len(re.findall(r"\b[A-ZČŠŽ]{2,}\b", found.value)) >= 2
+        if not municipal and not headline:
+            return found
+    owner = host_owner(url)
+    if owner:
+        return Found(owner.name, url or "")
+    named = find_bodies(text[:2500])
+    if named:
+        start, end, body = named[0]
+        return Found(canonical(text[start:end]) or body.name, " ".join(text[max(0, start - 60) : end + 40].split()))
+    return None
+
+
 def extract_notice(text: str, url: str | None = None) -> Extraction:
     """Read the fields of one notice from its plain text."""
     values: dict[str, Any] = {name: None for name in EXTRACT_FIELDS}
@@ -86,7 +110,7 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     title = find_title(text)
     if title:
         put("title", title.value, title.snippet)
-    publisher = find_publisher(text)
+    publisher = resolve_publisher(find_publisher(text), text, url)
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
     call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
