@@ -23,6 +23,7 @@ from fundscout.extract.header import (
     find_title,
 )
 from fundscout.extract.legal_basis import find_funding
+from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug
 from fundscout.extract.publishers import canonical, find_bodies, host_owner
 from fundscout.fields import EXTRACT_FIELDS
 
@@ -108,12 +109,20 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     if published:
         put("published_on", published.value, published.snippet)
     title = find_title(text)
+    heading = None if notice else heading_from_slug(text, url)
+    # A web page's heading, which its URL slug repeats, is the title when it names a call or nothing
+    # else does; a news headline gives way to the call a sentence names.
+    if heading and (title is None or re.search(r"razpis|poziv|povabil|\bcall\b", heading, re.I)):
+        title = Found(heading, heading)
     if title:
         put("title", title.value, title.snippet)
     publisher = resolve_publisher(find_publisher(text), text, url)
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
     call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    slug_kind = gazette_slug_kind(url)
+    if slug_kind and call_type and (call_type.value == "other" or slug_kind == "amendment"):
+        call_type = Found(slug_kind, url or "")
     if call_type:
         put("call_type", call_type.value, call_type.snippet)
 
