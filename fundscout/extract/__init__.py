@@ -23,7 +23,7 @@ from fundscout.extract.header import (
     find_title,
 )
 from fundscout.extract.legal_basis import find_funding
-from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug
+from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, page_slug_kind
 from fundscout.extract.publishers import canonical, find_bodies, host_owner
 from fundscout.fields import EXTRACT_FIELDS
 
@@ -120,9 +120,16 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
     call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    # The URL's words: a gazette item's slug tells the kind of an excerpt cut in its preamble; any
+    # page's slug that opens with "sprememba/popravek …" or names the call "javni poziv" decides
+    # between the kinds of a notice (a news item, `other`, stays one).
     slug_kind = gazette_slug_kind(url)
     if slug_kind and call_type and (call_type.value == "other" or slug_kind == "amendment"):
         call_type = Found(slug_kind, url or "")
+    page_kind = page_slug_kind(url)
+    if page_kind and call_type and call_type.value in ("javni_razpis", "javni_poziv", "amendment"):
+        if page_kind == "amendment" or call_type.value != "amendment":
+            call_type = Found(page_kind, url or "")
     if call_type:
         put("call_type", call_type.value, call_type.snippet)
 

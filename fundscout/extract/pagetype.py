@@ -50,6 +50,17 @@ def gazette_slug_kind(url: str | None) -> str | None:
     return None
 
 
+def page_slug_kind(url: str | None) -> str | None:
+    """The kind the last path segment of any page's URL begins with (`/sprememba-javnega-razpisa-…/`)."""
+    path = urlparse(url or "").path.rstrip("/")
+    segment = "-".join(ascii_words(unquote_plus(path.rsplit("/", 1)[-1])))
+    segment = re.sub(r"^\d+-(?=[a-z])", "", segment)  # "1545-popravek-…": a CMS item number first
+    for pattern, kind in _SLUG_KIND:
+        if pattern.match(segment):
+            return kind
+    return None
+
+
 def heading_from_slug(text: str, url: str | None, lines: int = 20) -> str | None:
     """The line among a page's first lines whose words the URL slug repeats: the page's heading."""
     words = slug_words(url)

@@ -1,7 +1,7 @@
 """URL signals: the heading a slug repeats, and the notice kind a Uradni list slug names."""
 
 from fundscout.extract import extract_notice
-from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, slug_words
+from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, page_slug_kind, slug_words
 
 GAZETTE = "https://www.uradni-list.si/glasilo-uradni-list-rs/vsebina/2024003100007/"
 
@@ -42,3 +42,16 @@ def test_english_programme_page_title_is_its_heading():
     text = "Skip to main content\nCall for proposals\n\nSmart water networks for coastal cities\n\nDeadline date\n"
     out = extract_notice(text, "https://agency.example.eu/calls-proposals/smart-water-networks-coastal-cities_en")
     assert out.fields["title"] == "Smart water networks for coastal cities"
+
+
+def test_page_slug_opening_with_an_amendment_word():
+    assert page_slug_kind("https://rra.example.si/2024/03/1545-Popravek-javnega-razpisa-za-vrtce") == "amendment"
+    assert page_slug_kind("https://www.example.si/sprememba-javnega-poziva-za-kolesa/") == "amendment"
+    assert page_slug_kind("https://www.example.si/javni-poziv-za-pomoc-podjetjem/") == "javni_poziv"
+    assert page_slug_kind("https://www.example.si/novice/objavljen-javni-razpis/") is None
+
+
+def test_agency_page_whose_slug_names_an_amendment():
+    text = "Javni razpis za sofinanciranje nakupa reševalnih vozil\n\nRazpisovalec: Ministrstvo za obrambo\n"
+    out = extract_notice(text, "https://www.example.si/sprememba-javnega-razpisa-za-resevalna-vozila/")
+    assert out.fields["call_type"] == "amendment"
