@@ -14,6 +14,7 @@ from fundscout.extract.amounts import find_budget, find_cofinancing_rate
 from fundscout.extract.applicants import find_applicants, find_cohesion_regions
 from fundscout.extract.dates import find_deadlines
 from fundscout.extract.header import (
+    Found,
     find_call_type,
     find_gazette,
     find_notice_number,
@@ -22,6 +23,8 @@ from fundscout.extract.header import (
     find_title,
 )
 from fundscout.extract.legal_basis import find_funding
+from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, page_slug_kind
+from fundscout.extract.publishers import canonical, find_bodies, host_owner
 from fundscout.fields import EXTRACT_FIELDS
 
 __all__ = ["Extraction", "extract_notice", "OPTIONAL_FIELDS"]
@@ -62,6 +65,28 @@ def _year_hint(text: str, url: str | None, published_on: str | None) -> int | No
     return None
 
 
+def resolve_publisher(found: Found | None, text: str, url: str | None) -> Found | None:
+    """The publisher read from the text, in its canonical gazetteer name; else the owner of the page's
+    web host; else the first gazetteer body the page's opening names."""
+    if found:
+        name = canonical(found.value)
+        if name:
+            return Found(name, found.snippet)
+        # "Občine, ki …" (not a municipality) or words of an all-caps headline are not a body's name.
+        municipal = re.match(r"(?:Mestn\w+\s+)?občin\w*\b", found.value, re.I)
+        headline = len(re.findall(r"\b[A-ZČŠŽ]{2,}\b", found.value)) >= 2
+        if not municipal and not headline:
+            return found
+    owner = host_owner(url)
+    if owner:
+        return Found(owner.name, url or "")
+    named = find_bodies(text[:2500])
+    if named:
+        start, end, body = named[0]
+        return Found(canonical(text[start:end]) or body.name, " ".join(text[max(0, start - 60) : end + 40].split()))
+    return None
+
+
 def extract_notice(text: str, url: str | None = None) -> Extraction:
     """Read the fields of one notice from its plain text."""
     values: dict[str, Any] = {name: None for name in EXTRACT_FIELDS}
@@ -84,12 +109,27 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     if published:
         put("published_on", published.value, published.snippet)
     title = find_title(text)
+    heading = None if notice else heading_from_slug(text, url)
+    # A web page's heading, which its URL slug repeats, is the title when it names a call or nothing
+    # else does; a news headline gives way to the call a sentence names.
+    if heading and (title is None or re.search(r"razpis|poziv|povabil|\bcall\b", heading, re.I)):
+        title = Found(heading, heading)
     if title:
         put("title", title.value, title.snippet)
-    publisher = find_publisher(text)
+    publisher = resolve_publisher(find_publisher(text), text, url)
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
     call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    # The URL's words: a gazette item's slug tells the kind of an excerpt cut in its preamble; any
+    # page's slug that opens with "sprememba/popravek …" or names the call "javni poziv" decides
+    # between the kinds of a notice (a news item, `other`, stays one).
+    slug_kind = gazette_slug_kind(url)
+    if slug_kind and call_type and (call_type.value == "other" or slug_kind == "amendment"):
+        call_type = Found(slug_kind, url or "")
+    page_kind = page_slug_kind(url)
+    if page_kind and call_type and call_type.value in ("javni_razpis", "javni_poziv", "amendment"):
+        if page_kind == "amendment" or call_type.value != "amendment":
+            call_type = Found(page_kind, url or "")
     if call_type:
         put("call_type", call_type.value, call_type.snippet)
 

@@ -52,12 +52,15 @@ _MULTIPLIERS = (
 )
 _SCALE = r"(?:mrd|milijard\w*|billion|bn|mio|mil\.|milijon\w*|miljon\w*|million\w*|tisoč|tis\.|thousand)"
 _CURRENCY = r"(?:EUR|evr\w*|euro\w*|€)"
-# 1.500.000,00 | 40 000,00 | 846915 | 2,16 | 91.75
-_NUMBER = r"\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
+# 1.500.000,00 | 40 000,00 | 33,000,000.00 (English) | 846915 | 2,16 | 91.75
+_NUMBER = r"\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d{1,2})?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![\d,])|\d+(?:[.,]\d+)?"
+_FUND_ABBR = r"(?:ESRR|ESS\+?|EKSRP|ESPR\w?|ERDF|ESF\+?|KS|SPP|NOO)"
 _WORD_NUMBER = r"(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 AMOUNT_RE = re.compile(
     rf"(?<![\w.,/])(?P<num>{_NUMBER}|{_WORD_NUMBER})\s?(?P<scale>{_SCALE}|[mMk](?=\s|$|[^\w]))?\.?\s*(?P<cur>{_CURRENCY})(?![a-z])"
+    # "27,8 milijona ESRR sredstev": millions of a named fund's money, no currency word.
+    rf"|(?<![\w.,/])(?P<num3>{_NUMBER}|{_WORD_NUMBER})\s?(?P<scale3>{_SCALE})\s+(?-i:{_FUND_ABBR})\s+(?=sredstev\b)"
     rf"|(?P<cur2>EUR|€)\s?(?P<num2>{_NUMBER})\s?(?P<scale2>{_SCALE}|[mMk](?![\w]))?",
     re.IGNORECASE,
 )
@@ -83,6 +86,8 @@ def parse_number(raw: str) -> float | None:
         return float(word)
     if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d{1,2})?", raw):
         return float(re.sub(r"[. ]", "", raw).replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d{1,2})?|\d{1,3},\d{3}\.\d{1,2}", raw):
+        return float(raw.replace(",", ""))  # English grouping: "33,000,000.00", "5,000.00"
     if re.fullmatch(r"\d+,\d+", raw):
         return float(raw.replace(",", "."))
     if re.fullmatch(r"\d+(?:\.\d+)?", raw):
@@ -103,10 +108,17 @@ def find_amounts(text: str) -> list[Amount]:
     """Every euro amount in order of appearance."""
     out = []
     for m in AMOUNT_RE.finditer(text):
-        num, scale = (m["num"], m["scale"]) if m["num"] else (m["num2"], m["scale2"])
+        if m["num"]:
+            num, scale = m["num"], m["scale"]
+        elif m["num2"]:
+            num, scale = m["num2"], m["scale2"]
+        else:
+            num, scale = m["num3"], m["scale3"]
         value = parse_number(num)
         if value is None:
             continue
+        if not scale and re.fullmatch(r"\d{1,3},\d{3}", num):
+            value = float(num.replace(",", ""))  # "€5,000": euros are not written with three decimals
         if num.lower() in _NUMBER_WORDS and not scale:
             continue  # "pet evrov" without a scale is never a budget; keep words for millions
         out.append(Amount(value * _scale(scale), m.group(0).strip(), m.start(), m.end()))
@@ -130,21 +142,26 @@ _BUDGET_CUE = re.compile(
     r"|vrednost\w*\s+(?:javnega\s+)?(?:razpis\w*|poziv\w*)"
     r"|(?:razpis|poziv)\w*\s+v\s+vrednosti"
     r"|(?:skupn\w+\s+)?razpisan\w+\s+znes\w+"
-    r"|na\s+voljo(?:\s+\w+){0,2}"
+    r"|na\s+voljo(?:\s+(?!\d)\w+){0,2}"
+    r"|\bskupno\b|\bin\s+total\b|\bvred(?:en|na|no)\b"
     r"|sredstva\s+(?:\w+\s+){0,8}?(?:znaša\w*|so\s+določena)"
-    r"|\bbudget\b|total\s+(?:funding|amount)|funding\s+available",
+    r"|\bbudget\b|total\s+(?:\w+\s+){0,2}?(?:funding|funds?|amount|budget)|funding\s+available|funds?\s+available",
     re.IGNORECASE,
 )
 _STRONG_CUE = re.compile(r"skupn|celotn|okvirn|razpisan|vrednost razpisa|v vrednosti|total|budget", re.IGNORECASE)
+# Cues naming the whole call's money: a cap after them ("znaša največ 1,2 milijona") bounds the total.
+_TOTAL_CUE = re.compile(r"skupn|celotn|razpisan|sredstva\s+(?:javnega\s+)?(?:razpisa|poziva)|total|call budget", re.I)
 # "1,8 milijonov EU sredstev": the phrase's own amount carries no currency, so a later one is not it.
 _UNTAGGED_MILLIONS = re.compile(r"\d\s*(?:mio|milijon\w*|miljon\w*|million\w*)\b", re.IGNORECASE)
 # Amounts that are limits per applicant or sums of applications, not the call's budget.
-_PER_PROJECT = re.compile(
-    r"najv\w*|najniž\w*|najmanj|največ|do višine|minimaln\w*|maksimaln\w*|posamezn\w+|na\s+(?:vlog|projekt|operacij|upravičen)\w*"
-    r"|per\s+(?:project|applicant)|maximum|minimum|vlog\w*\s+v\s+skupni\s+vrednosti|prejel\w*|zaprošen\w*"
-    r"|tranš\w*|v\s+višini\s+do|subvencij\w*\s+v\s+višini",
-    re.IGNORECASE,
+_PER_UNIT = (
+    r"posamezn\w+|na\s+(?:vlog|projekt|operacij|upravičen)\w*"
+    r"|per\s+(?:project|applicant)|vlog\w*\s+v\s+skupni\s+vrednosti|prejel\w*|zaprošen\w*"
+    r"|tranš\w*|subvencij\w*\s+v\s+višini"
 )
+_CAP = r"najv\w*|najniž\w*|najmanj|največ|do višine|minimaln\w*|maksimaln\w*|maximum|minimum|v\s+višini\s+do"
+_PER_PROJECT = re.compile(_PER_UNIT + "|" + _CAP, re.IGNORECASE)
+_PER_UNIT_RE = re.compile(_PER_UNIT, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -160,19 +177,24 @@ def find_budget(text: str) -> Budget | None:
     if not amounts:
         return None
     best: tuple[int, int, Amount] | None = None
+    lots: dict[str, list[Amount]] = {}
     for cue in _BUDGET_CUE.finditer(text):
         sentence_end = _sentence_end(text, cue.end())
         for amount in amounts:
             if amount.start < cue.end() - 1 or amount.start > sentence_end or amount.start - cue.end() > 220:
                 continue
             between = text[cue.start() : amount.start]
+            per = _PER_UNIT_RE if _TOTAL_CUE.search(cue.group(0)) else _PER_PROJECT
             if (
-                _PER_PROJECT.search(between)
+                per.search(between)
                 or _PER_PROJECT.search(text[max(0, cue.start() - 40) : cue.start()])
                 or _UNTAGGED_MILLIONS.search(between)
             ):
                 break
             rank = 2 if _STRONG_CUE.search(cue.group(0)) else 1
+            if re.match(r"\s*(?:skupno|in total)\b", cue.group(0), re.I):
+                rank = 3  # "…, skupno 1.250.000 evrov": the sum after the per-unit amounts
+            lots.setdefault(" ".join(cue.group(0).lower().split()), []).append(amount)
             if best is None or rank > best[0] or (rank == best[0] and amount.start < best[1]):
                 best = (rank, amount.start, amount)
             break
@@ -183,7 +205,7 @@ def find_budget(text: str) -> Budget | None:
             sentence = text[start + 1 : _sentence_end(text, amount.end)]
             if (
                 amount.value >= 10_000
-                and re.search(r"razpis|poziv|\bcall\b", sentence, re.I)
+                and re.search(r"razpis|poziv|povabil|\bcall\b", sentence, re.I)
                 and not _PER_PROJECT.search(sentence)
             ):
                 best = (0, amount.start, amount)
@@ -191,6 +213,13 @@ def find_budget(text: str) -> Budget | None:
     if best is None:
         return None
     amount = best[2]
+    # One phrase repeated for each lot or fund ("Okvirna višina sredstev za sklop A znaša …"): the call's
+    # total is their sum, unless a stronger phrase gave the total itself.
+    same = lots.get(next((k for k, v in lots.items() if amount in v), ""), [])
+    if best[0] < 3 and len(same) > 1 and len({a.start for a in same}) == len(same):
+        total = sum(a.value for a in same)
+        snippet = " … ".join(" ".join(text[max(0, a.start - 60) : a.end].split()) for a in same)
+        return Budget(total, snippet)
     return Budget(amount.value, " ".join(text[max(0, amount.start - 120) : amount.end + 10].split()))
 
 

@@ -33,7 +33,10 @@ _GAZETTE_REPORTED = re.compile(
 # uradni-list.si/…/vsebina/2025008000016: year, issue, item.
 _GAZETTE_URL = re.compile(r"uradni-list\.si/.*?/vsebina/(?P<year>(?:19|20)\d{2})(?P<no>\d{4})\d{5}")
 _PUBLISHED_LABEL = re.compile(
-    r"^\s*(?:datum\s+objave|objavljeno|datum|published(?:\s+on)?|date)\s*:\s*(?P<rest>[^\n]{4,60})",
+    r"^\s*(?:datum\s+objave|objavljeno|datum|published(?:\s+on)?|date)\s*:\s*(?P<rest>[^\n]{4,60})"
+    # A label on a line of its own, the date on the next: "Publication date\n12 January 2022".
+    r"|^\s*(?:datum\s+objave|objavljeno|publication\s+date|published(?:\s+on)?|date\s+published)\s*:?\s*\n\s*"
+    r"(?P<next>[^\n]{4,60})",
     re.IGNORECASE | re.MULTILINE,
 )
 # A news dateline: "Ljubljana, 5. 3. 2025 – …".
@@ -89,7 +92,7 @@ def find_published_on(text: str, gazette_date: Found | None) -> Found | None:
         return gazette_date
     for pattern, group in ((_PUBLISHED_LABEL, "rest"), (_DATELINE, "date"), (_PUBLISHED_TODAY, "date")):
         m = pattern.search(text[:3000])
-        date = parse_date(m[group]) if m else None
+        date = parse_date(m[group] or m.groupdict().get("next") or "") if m else None
         if date:
             return Found(date.isoformat(), _clean(m.group(0)))
     # A date standing alone on one of the first lines of a page is its publication date.

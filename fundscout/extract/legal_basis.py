@@ -217,6 +217,10 @@ def _choose_period(periods: list[tuple[int, str]], funds: dict[str, int], year: 
         return "2021-2027"  # funds of 2021–2027 only, or programmes most likely current
     if year is None:
         return None
+    if set(funds) & {"HORIZON", "OTHER_EU", "LIFE"} and year >= 2021:
+        # Directly managed EU programmes switch on the first year of the new budget; they have no
+        # years of late calls of the old period as cohesion programmes have.
+        return "2021-2027"
     # Without an explicit period: calls of a programme period are published from about two
     # years after it starts until about two years after it ends.
     if year <= 2014:

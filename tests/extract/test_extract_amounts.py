@@ -79,3 +79,51 @@ def test_amount_in_a_phrase_without_currency_is_not_replaced_by_a_later_one():
     )
     assert budget(text) is None
     assert budget("Sredstva v višini 450.000 EUR so zagotovljena v proračunu.") == 450_000.0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Call budget € 12,500,000.00", 12_500_000.0),
+        ("Budget €4,000,000", 4_000_000.0),
+        ("a grant of € 250,000.00", 250_000.0),
+        ("up to €7,500 per partner", 7_500.0),
+        ("EUR 3 000 000", 3_000_000.0),
+        ("1,250 mio EUR", 1_250_000.0),
+    ],
+)
+def test_english_thousands_separators(text, expected):
+    assert parse_amount(text) == pytest.approx(expected)
+
+
+def test_millions_of_a_named_fund_count_as_euros():
+    assert budget("Razpis s predvideno višino 4,5 milijona ESRR sredstev je namenjen podjetjem.") == 4_500_000.0
+
+
+def test_available_money_after_na_voljo():
+    assert budget("Za nove zaposlitve je do leta 2027 na voljo 3,4 milijona EUR iz državnega proračuna.") == 3_400_000.0
+    assert budget("Na voljo je 6 milijonov evrov nepovratnih sredstev za občine.") == 6_000_000.0
+
+
+def test_total_funds_available_in_english():
+    assert budget("Opening: 1 March 2026\n\nTotal programme funds available: 12.4 million euros.") == 12_400_000.0
+
+
+def test_cap_on_the_call_total_is_the_total():
+    text = "Skupna vrednost razpoložljivih sredstev za razpis znaša največ do 800.000,00 EUR."
+    assert budget(text) == 800_000.0
+
+
+def test_in_total_after_per_unit_amounts():
+    text = "Vsaka četrtna skupnost bo dobila 20.000 evrov sredstev, skupno za 10 skupnosti 200.000 evrov."
+    assert budget(text) == 200_000.0
+
+
+def test_per_lot_amounts_are_summed():
+    text = (
+        "Sklop A – sklad EKSRP.\nOkvirna skupna višina razpoložljivih sredstev znaša 120.000,00 EUR.\n"
+        "Sklop B – sklad ESRR.\nOkvirna skupna višina razpoložljivih sredstev znaša 80.000,00 EUR.\n"
+    )
+    assert budget(text) == 200_000.0
+    lots = "• Tema 1 (indicative budget €10M)\n• Tema 2 (indicative budget €15M)\n"
+    assert budget(lots) == 25_000_000.0

@@ -196,3 +196,10 @@ def test_publisher_from_numbered_sections():
     assert find_publisher(text).value == "Ministrstvo za gospodarski razvoj in tehnologijo"
     text = "1. Ime in sedež organa, ki dodeljuje sredstva: Urad Vlade RS za komuniciranje, Gregorčičeva ulica 25"
     assert find_publisher(text).value == "Urad Vlade RS za komuniciranje"
+
+
+def test_publication_date_below_its_label():
+    found = find_published_on("Call for proposals\n\nPublication date\n3 March 2025\nDeadline date\n", None)
+    assert found.value == "2025-03-03"
+    found = find_published_on("Razpis\nDatum objave\n7. 2. 2024\n", None)
+    assert found.value == "2024-02-07"

@@ -1,6 +1,6 @@
 """Programme period, EU funds and EU funding from the legal basis; state aid is not EU money."""
 
-from fundscout.extract.legal_basis import find_funding
+from fundscout.extract.legal_basis import _choose_period, find_funding
 
 
 def facts(text, year=None):
@@ -112,3 +112,9 @@ def test_other_eu_programmes_and_horizon_2020():
         ["OTHER_EU"],
     )
     assert facts("projekt, financiran iz programa Obzorje 2020", 2018) == ("2014-2020", True, ["HORIZON"])
+
+
+def test_direct_management_programme_takes_the_budget_of_its_year():
+    assert _choose_period([], {"OTHER_EU": 1}, 2022) == "2021-2027"
+    assert _choose_period([], {"HORIZON": 1}, 2019) == "2014-2020"
+    assert _choose_period([], {"ERDF": 1}, 2022) == "2014-2020"
