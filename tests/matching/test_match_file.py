@@ -15,6 +15,7 @@ from matching import scoring
 from matching.eligibility import CallTerms, assess
 from matching.evaluate import evaluate_split, format_report, mean_ndcg
 from matching.files import calls_from_notices
+from matching.model import HAND_SET, load_model
 from matching.profiles import call_profile, entry_from_profile, firm_entry
 from matching.ranking import build_matcher, eligibility_table
 from tests.conftest import FIXTURES
@@ -97,26 +98,32 @@ def matcher():
     return build_matcher(firms, calls, dt.date(2026, 11, 24), include_closed=True)
 
 
-def test_vectorised_scores_equal_the_formula_pair_by_pair(matcher):
+def test_vectorised_scores_equal_the_formula_pair_by_pair():
+    calls = calls_from_notices(NOTICES)
+    firms = [entry_from_profile(p) for p in read_firms_csv(SPLIT / "firms.csv").firms]
+    matcher = build_matcher(firms, calls, dt.date(2026, 11, 24), include_closed=True, model=HAND_SET)
     scores = np.vstack([block for _, block in matcher.chunks()])
     checked = 0
+    weights = HAND_SET.weights
     for fi, firm in enumerate(matcher.firms):
         for ci, call in enumerate(matcher.calls):
             parts = matcher.components(fi, ci)
-            relevance_value = min(
-                1.0,
-                max(
-                    0.0,
-                    sum(scoring.PART_WEIGHTS[k] * parts[k] for k in scoring.PART_WEIGHTS)
-                    + scoring.W_TEXT * min(1.0, parts["text"]),
-                ),
-            )
+            relevance_value = min(1.0, max(0.0, sum(weights[k] * parts[k] for k in scoring.PARTS + ("text",))))
             verdict = assess(firm.klass, call.terms, dt.date(2026, 11, 24), include_closed=True).eligible
+            factor = dict(zip((True, None, False), HAND_SET.factor))[verdict]
             # components are clipped per part; the matrix clips the sum: equal unless a part exceeds 1
             if max(parts.values()) < 1.0:
-                assert scores[fi, ci] == pytest.approx(100 * relevance_value * scoring.FACTOR[verdict], abs=0.05)
+                assert scores[fi, ci] == pytest.approx(100 * relevance_value * factor, abs=0.05)
                 checked += 1
     assert checked >= 10
+
+
+def test_matcher_scores_are_the_model_on_the_pair_features(matcher):
+    scores = np.vstack([block for _, block in matcher.chunks()])
+    features = matcher.pair_features()
+    assert features.shape == (len(matcher.firms) * len(matcher.calls), len(scoring.FEATURES))
+    assert np.allclose(scores.ravel(), matcher.model.scores(features), atol=1e-3)
+    assert matcher.model == load_model()
 
 
 def test_projected_text_space_keeps_the_ranking(monkeypatch, matcher):
