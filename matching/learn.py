@@ -190,6 +190,11 @@ def table_ndcg(table: PairTable, scores: np.ndarray, judgments: dict[str, dict[s
     return mean_ndcg(judged, ranked)
 
 
+def score_table(model: RankingModel, table: PairTable) -> np.ndarray:
+    """The model's scores 0-100 of the table's rows (the one place CV scores held-out pairs)."""
+    return model.scores(table.features)
+
+
 def cross_validate_ranking(
     firms: Sequence[FirmEntry],
     calls: Sequence[CallProfile],
@@ -210,7 +215,7 @@ def cross_validate_ranking(
         test = pair_table(firms, [c for c in calls if folds[c.call_id] == fold], judgments, today)
         for name, fit in fitters.items():
             model = fit(train)
-            out.setdefault(name, []).append(table_ndcg(test, model.scores(test.features), judgments))
+            out.setdefault(name, []).append(table_ndcg(test, score_table(model, test), judgments))
         for name, scores in (extra(test) if extra else {}).items():
             out.setdefault(name, []).append(table_ndcg(test, scores, judgments))
     return out
