@@ -24,9 +24,10 @@ import numpy as np
 from fundscout.reference import municipalities, nace_divisions
 from matching.eligibility import assess
 from matching.features import call_vectors, firm_vectors
+from matching.model import apply_link, load_model
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import eligibility_table
-from matching.scoring import FACTOR, PART_WEIGHTS, TEXT_SCALE, W_TEXT, Matcher, TextSpace, top_k
+from matching.scoring import PARTS, TEXT_SCALE, Matcher, TextSpace, top_k
 from matching.taxonomy import domains, secondary
 
 TODAY = dt.date(2026, 11, 24)
@@ -141,7 +142,10 @@ def loop_top(entries: list, profiles: list, k: int) -> list[list[int]]:
     text = TextSpace([c.features for c in profiles], [f.features for f in entries])
     call_rows = [dict(zip(text.calls[i].indices.tolist(), text.calls[i].data.tolist())) for i in range(len(profiles))]
     call_vecs = [[v.tolist() for v in call_vectors(c)] for c in profiles]
-    weights = tuple(PART_WEIGHTS.values())  # the order of firm_vectors / call_vectors
+    model = load_model()
+    weights = [model.weights[name] for name in PARTS]  # the order of firm_vectors / call_vectors
+    offset = dict(zip((True, None, False), model.offsets()[::-1].tolist()))
+    factor = dict(zip((True, None, False), model.factor))
     out = []
     for fi, firm in enumerate(entries):
         row = dict(zip(text.firms[fi].indices.tolist(), text.firms[fi].data.tolist()))
@@ -152,9 +156,10 @@ def loop_top(entries: list, profiles: list, k: int) -> list[list[int]]:
                 w * sum(a * b for a, b in zip(fv, cv)) for w, fv, cv in zip(weights, firm_vecs, call_vecs[ci])
             )
             cosine = sum(value * call_rows[ci].get(term, 0.0) for term, value in row.items())
-            relevance = max(0.0, min(1.0, relevance + W_TEXT * TEXT_SCALE * cosine))
             verdict = assess(firm.klass, call.terms, TODAY).eligible
-            scored.append((100 * relevance * FACTOR[verdict], ci))
+            z = relevance + model.weights["text"] * TEXT_SCALE * cosine + model.intercept + offset[verdict]
+            linked = float(apply_link(model.link, np.array([z], np.float32))[0])
+            scored.append((100 * linked * factor[verdict], ci))
         scored.sort(key=lambda t: -t[0])
         out.append([ci for _, ci in scored[:k]])
     return out

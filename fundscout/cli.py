@@ -21,10 +21,13 @@ from fundscout.config import (
 from fundscout.db import upgrade
 from fundscout.demo import run_demo
 from fundscout.extract.cli import extract_file
-from fundscout.load import InputError, import_calls_file
+from fundscout.load import InputError, import_calls_file, read_firms_csv
 from matching.evaluate import evaluate_split, format_report
-from matching.files import classify_file, match_file
+from matching.files import calls_from_notices, classify_file, match_file
 from matching.firms import import_firms_file
+from matching.learn import FOLDS, SEED, read_judgments, train_model
+from matching.model import MODEL_PATH, write_model
+from matching.profiles import entry_from_profile
 from matching.store import match_store
 from reports.briefs import draft_briefs
 from reports.digest import BadToken, run_weekly, unsubscribe_firm
@@ -343,17 +346,78 @@ def user_add(
 def evaluate(
     split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")],
     firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: ../firms.csv).")] = None,
+    folds: Annotated[
+        int,
+        typer.Option(
+            "--folds",
+            min=1,
+            help="Cross-validation folds over notices (seeded); the ranking model is refitted on the other "
+            "folds for each. 1: the whole split once, with the model file as it is (in-sample if it was "
+            "trained on this split).",
+        ),
+    ] = FOLDS,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fold assignment.")] = SEED,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Ranking model file [default: data/models/ranking.json].")
+    ] = None,
 ) -> None:
-    """Quality report on a labelled split: extraction, domains and ranking, each beside its baseline."""
+    """Quality report on a labelled split: extraction, domains and ranking, each beside its baselines
+    (mean ± sd over cross-validation folds)."""
     if not (split / "notices.jsonl").exists():
         typer.echo(f"error: {split}: no notices.jsonl in this directory", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
-        report = evaluate_split(split, firms)
+        report = evaluate_split(split, firms, folds=folds, seed=seed, model_path=model)
     except InputError as exc:
         _fail_input(exc.errors)
     for line in format_report(report):
         typer.echo(line)
+
+
+@app.command()
+def train(
+    split: Annotated[Path, typer.Option("--split", help="Labelled split: notices.jsonl, judgments.jsonl.")] = Path(
+        "../shared/eval/dev"
+    ),
+    firms: Annotated[Path | None, typer.Option("--firms", help="Firm CSV (default: SPLIT/../firms.csv).")] = None,
+    output: Annotated[Path, typer.Option("--output", help="Model file to write.")] = MODEL_PATH,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date recorded and used for eligibility (ISO) [default: today].")
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="CV folds for choosing the model.")] = FOLDS,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fold assignment.")] = SEED,
+) -> None:
+    """Fit the ranking model on graded judgments and write the model file (weights and counts, no text).
+
+    The candidate with the best cross-validated nDCG@5 is refitted on the whole split. The shipped
+    data/models/ranking.json is reproduced, byte for byte, from the repository root by:
+
+    fundscout train --split ../shared/eval/dev --firms ../shared/eval/firms.csv --date 2026-12-01
+    --output data/models/ranking.json
+    """
+    notices = split / "notices.jsonl"
+    judgments = split / "judgments.jsonl"
+    firms = firms or split.parent / "firms.csv"
+    missing = [str(p) for p in (notices, judgments, firms) if not p.exists()]
+    if missing:
+        _fail_input([f"{p}: not found" for p in missing])
+    try:
+        today = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        _fail_input([f"--date: not an ISO date: {date!r}"])
+    try:
+        calls = calls_from_notices(notices)
+        parsed = read_firms_csv(firms)
+    except InputError as exc:
+        _fail_input(exc.errors)
+    entries = [entry_from_profile(p) for p in parsed.firms]
+    judged = read_judgments(judgments, {c.call_id for c in calls})
+    model = train_model(entries, calls, judged, today, split_name=split.resolve().name, folds=folds, seed=seed)
+    write_model(model, output)
+    cv = model.meta["cv"]["candidates"]
+    for name, value in cv.items():
+        typer.echo(f"{name:<16} CV nDCG@5 {value['mean']:.3f} ± {value['sd']:.3f}")
+    typer.echo(f"chosen {model.kind} -> {output}")
 
 
 @app.command()

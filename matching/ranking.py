@@ -16,6 +16,7 @@ from matching.eligibility import (
     eligibility_key,
 )
 from matching.features import CallProfile, FirmEntry
+from matching.model import RankingModel
 from matching.normalise import keys
 from matching.reasons import relevance_reasons
 from matching.scoring import Matcher
@@ -74,10 +75,15 @@ def eligibility_table(
 
 
 def build_matcher(
-    firms: Sequence[FirmEntry], calls: Sequence[CallProfile], today: dt.date, include_closed: bool
+    firms: Sequence[FirmEntry],
+    calls: Sequence[CallProfile],
+    today: dt.date,
+    include_closed: bool,
+    model: RankingModel | None = None,
 ) -> Matcher:
+    """A Matcher with the eligibility table of these firms and calls; `model` default: the shipped one."""
     table, index, _ = eligibility_table(firms, calls, today, include_closed)
-    return Matcher(firms, calls, table, index)
+    return Matcher(firms, calls, table, index, model)
 
 
 def match_rows(
@@ -89,12 +95,13 @@ def match_rows(
     include_closed: bool = False,
     lang: str = "sl",
     min_score: float = 0.0,
+    model: RankingModel | None = None,
 ) -> list[MatchRow]:
     """Scored pairs with their reasons: the best `top` calls per firm, or all pairs."""
     today = today or dt.date.today()
     if not firms or not calls:
         return []
-    matcher = build_matcher(firms, calls, today, include_closed)
+    matcher = build_matcher(firms, calls, today, include_closed, model)
     call_keys = [set(keys(f"{c.title}\n{c.text}")) for c in calls]
     rows = []
     for ranked in matcher.top(top):

