@@ -5,11 +5,17 @@ Each data sheet is an Excel table with a frozen header, real dates and numbers, 
 hyperlink to the source, days left coloured by urgency and a status column with a dropdown that
 the firm fills in and sends back (``fundscout feedback``).
 
-Speed (thousands of firms a week): openpyxl makes the frame once per language — stylesheet,
-theme, sheets with widths, frozen header, table, dropdown, document properties — and each
-firm's workbook splices only its rows, hyperlinks and table ranges into that frame as XML.
-Building cells one by one through openpyxl costs about 20 µs a cell, ten times this way.
-Every string cell is written with the string type (never as a formula) after `safe.clean_text`.
+Speed (thousands of firms a week): openpyxl's public API makes the frame once per language —
+stylesheet, theme, sheets with widths, bold header row, frozen header, table, dropdown, hyperlink
+and document properties — and the frame's sheet, table, relationships and custom-properties
+parts are parsed once with lxml into element trees (cached, with the unchanged parts zipped once).
+Per firm the trees are copied and filled through lxml's element API only: <row> elements get
+cells copied from cached cell elements (one per distinct text or number and style, so a value
+recurring across sheets and firms is cleaned and built once), and the <dimension>, table and
+autoFilter ranges, data-validation range, <hyperlinks> with their relationships and the token
+property are set on the elements found by namespace-qualified tag; lxml serialises and escapes.
+Building cells one by one through openpyxl costs about 30 µs a cell; a copied lxml cell about 3 µs.
+Every string cell is written with the string type (inline, never a formula) after `safe.clean_text`.
 """
 
 from __future__ import annotations
