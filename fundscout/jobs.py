@@ -17,16 +17,13 @@ from fundscout.config import BRIEF_MIN_SCORE, has_stable_key, settings
 from matching.store import match_store as match
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
-from scrapers.runner import CrawlFailed, run_spider
-from scrapers.runner import spider_names as names
+from scrapers.runner import CrawlFailed, run_spider, spider_names
+
+__all__ = ["crawl_source", "spider_names", "match_store", "draft_review_briefs", "build_digests", "send_digests"]
 
 
 class PermanentFailure(Exception):
     """A failure that a retry cannot fix: the site changed, the feed is invalid, a setting is missing."""
-
-
-def spider_names() -> list[str]:
-    return names()
 
 
 def crawl_source(spider: str, *, offline: bool = False) -> dict:

@@ -34,18 +34,19 @@ class CallDates:
         return cls(
             deadlines=as_dates(getattr(call, "deadlines", None) or ()),
             withdrawn=bool(getattr(call, "withdrawn", False)),
-            opens_on=_as_date(getattr(call, "opens_on", None)),
+            opens_on=as_date(getattr(call, "opens_on", None)),
             source_status=getattr(call, "source_status", None),
         )
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    """A date stored as an ISO string or given as a date; None stays None."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def as_dates(values: Iterable[dt.date | str]) -> tuple[dt.date, ...]:
     """Deadlines as sorted dates, whether stored as ISO strings or dates."""
-    return tuple(sorted(_as_date(v) for v in values))  # type: ignore[type-var]
+    return tuple(sorted(as_date(v) for v in values))  # type: ignore[type-var]
 
 
 def _dates_of(call: object) -> CallDates:
@@ -76,11 +77,6 @@ def is_open(call: object, on: dt.date) -> bool:
 def next_deadline(call: object, on: dt.date) -> dt.date | None:
     """The first deadline on or after `on`; None when none is ahead."""
     return next((d for d in _dates_of(call).deadlines if d >= on), None)
-
-
-def deadlines_left(call: object, on: dt.date) -> int:
-    """How many cut-off dates are still ahead (several-round calls)."""
-    return sum(1 for d in _dates_of(call).deadlines if d >= on)
 
 
 def deadline_to_show(call: object, on: dt.date) -> dt.date | None:

@@ -226,25 +226,6 @@ def summary(values: list[float | None]) -> dict[str, float]:
     return {"mean": round(float(np.mean(present)), 4), "sd": round(float(np.std(present)), 4)}
 
 
-def on_hand_set_scale(model: RankingModel, table: PairTable) -> RankingModel:
-    """A clip-link model mapped onto the hand-set weights' score scale by the least-squares line.
-
-    A fitted score reads as about 100 x the expected grade / 3, lower than the hand-set scores
-    the digest and brief thresholds (fundscout/config.py) were set on. A line with positive slope
-    before the clip keeps every ranking (and so every nDCG), and keeps those thresholds meaning
-    what they did. A logistic model, or a fit with no positive slope, stays as it is.
-    """
-    if model.link != "clip":
-        return model
-    raw = table.features @ model.vector() + model.intercept
-    target = HAND_SET.scores(table.features) / 100.0
-    slope, offset = np.polyfit(raw, target, 1)
-    if not slope > 0:
-        return model
-    weights = {name: float(slope * w) for name, w in model.weights.items()}
-    return RankingModel(weights, float(slope * model.intercept + offset), model.link, model.factor, model.kind)
-
-
 def train_model(
     firms: Sequence[FirmEntry],
     calls: Sequence[CallProfile],
@@ -264,7 +245,7 @@ def train_model(
     }
     chosen = max(FITTERS, key=lambda name: (cv[name]["mean"], -list(FITTERS).index(name)))
     table = pair_table(firms, calls, judgments, today)
-    model = on_hand_set_scale(FITTERS[chosen](table), table)
+    model = FITTERS[chosen](table)
     ids = {c.call_id for c in calls}
     n_judgments = sum(1 for rel in judgments.values() for c in rel if c in ids)
     meta: dict[str, Any] = {

@@ -11,7 +11,7 @@ from typing import Any
 from fundscout.fields import LEGAL_FORMS
 from fundscout.records import FirmRecord
 from fundscout.reference import find_municipality
-from fundscout.status import as_dates
+from fundscout.status import as_date, as_dates
 from matching.classify import (
     MAX_REPEATS,
     PROFILE_MIN_SCORE,
@@ -94,7 +94,7 @@ def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
         deadlines=as_dates(fields.get("deadlines") or ()),
         until_funds_spent=bool(fields.get("until_funds_spent")),
         withdrawn=bool(fields.get("withdrawn")),
-        opens_on=as_dates([fields["opens_on"]])[0] if fields.get("opens_on") else None,
+        opens_on=as_date(fields.get("opens_on")),
         source_status=fields.get("source_status"),
         municipalities=local,
         unresolved_area=None if local else unresolved_area(text),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from fundscout.db.models import Call, CallDomain, CallHistory
 from fundscout.fields import DOMAINS, FIELDS_BY_NAME, GLANCE_FIELDS, PROGRAMME_PERIODS, vocabulary_label
 from fundscout.reference import domain_s4_areas, s4_area_names
-from fundscout.status import CallDates, call_status, deadline_to_show
+from fundscout.status import CallDates, call_status, deadline_to_show, is_open
 from reports.briefs.consortium import suggest_consortium
 from reports.briefs.i18n import TEXT, check_lang, format_date, format_eur, format_percent
 
@@ -219,13 +219,14 @@ def _checklist(call: Call, dates: CallDates, today: dt.date, lang: str) -> list[
     regions = call.cohesion_regions or []
     deadline = deadline_to_show(dates, today)
     # Without any date, an open status is only a guess, unless the call runs until funds are spent.
-    unknown = not dates.deadlines and not call.until_funds_spent and call_status(dates, today) == "open"
-    is_open: bool | None = None if unknown else call_status(dates, today) in ("open", "forthcoming")
+    status = call_status(dates, today)
+    unknown = not dates.deadlines and not call.until_funds_spent and status == "open"
+    still_open: bool | None = None if unknown else is_open(dates, today)
     enough_time = None if deadline is None else (deadline - today).days >= MIN_DAYS_TO_PREPARE
     checks = [
         (t["check_municipality"], ("municipality" in applicants) if applicants else None),
         (t["check_region"], not regions or "west" in regions),
-        (t["check_open"], is_open),
+        (t["check_open"], still_open),
         (t["check_deadline"].format(days=MIN_DAYS_TO_PREPARE), enough_time),
         (t["check_rate"], call.cofinancing_rate is not None),
     ]

@@ -9,7 +9,7 @@ import pytest
 from fundscout.db import session_scope
 from fundscout.db.models import Call
 from fundscout.load import import_calls_file
-from fundscout.status import CallDates, call_status, deadline_to_show, deadlines_left, is_open, next_deadline
+from fundscout.status import CallDates, call_status, deadline_to_show, is_open, next_deadline
 
 DAY = dt.date(2026, 12, 1)
 
@@ -38,10 +38,9 @@ def test_status_on_a_day(call, status):
     assert is_open(call, DAY) is (status in ("open", "forthcoming"))
 
 
-def test_several_cut_off_dates_give_the_next_one_and_how_many_remain():
+def test_several_cut_off_dates_give_the_next_one():
     call = dates("2026-10-01", "2027-01-15", "2027-04-15")
     assert next_deadline(call, DAY) == dt.date(2027, 1, 15)
-    assert deadlines_left(call, DAY) == 2
     assert deadline_to_show(call, DAY) == dt.date(2027, 1, 15)
     after = dt.date(2027, 5, 1)
     assert next_deadline(call, after) is None and deadline_to_show(call, after) == dt.date(2027, 4, 15)
