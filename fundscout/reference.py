@@ -94,3 +94,24 @@ def municipalities() -> dict[str, Municipality]:
 @lru_cache(maxsize=4096)
 def find_municipality(name: str) -> Municipality | None:
     return municipalities().get(municipality_key(name))
+
+
+# --- sources of money that are not EU funds ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedFund:
+    sl: str
+    en: str
+    kind: str  # national | municipal | foreign
+    patterns: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return self.sl if lang == "sl" else self.en
+
+
+@lru_cache(maxsize=1)
+def named_funds() -> tuple[NamedFund, ...]:
+    """data/reference/funds.yaml: national, municipal and foreign money a call may name."""
+    rows = yaml.safe_load((REFERENCE_DIR / "funds.yaml").read_text(encoding="utf-8"))
+    return tuple(NamedFund(row["sl"], row["en"], row["kind"], tuple(row["patterns"])) for row in rows)

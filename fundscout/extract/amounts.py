@@ -230,7 +230,10 @@ def _sentence_end(text: str, start: int) -> int:
 
 # --- co-financing rate ----------------------------------------------------------------------------
 
-_RATE_CUE = re.compile(r"sofinan\w*|upravičen\w+ stroš\w*|co-?financ\w*|eligible costs|stopnj\w+", re.I)
+_RATE_CUE = re.compile(
+    r"sofinan\w*|upravičen\w+ stroš\w*|co-?financ\w*|eligible costs|stopnj\w+|funding rate|intenzivnost\w* pomoči",
+    re.I,
+)
 
 
 def find_cofinancing_rate(text: str) -> tuple[float, str] | None:
@@ -246,3 +249,35 @@ def find_cofinancing_rate(text: str) -> tuple[float, str] | None:
         if best is None or value > best[0]:
             best = (value, " ".join(window.split()))
     return best
+
+
+# --- the EU share of the call's money -------------------------------------------------------------
+
+# "Prispevek EU: 15.300.000,00 EUR" beside "Razpisana vrednost: 18.000.000,00 EUR"; "EU contribution".
+_EU_CONTRIBUTION_CUE = re.compile(
+    r"prispev\w+\s+(?:EU|evropsk\w+\s+unij\w*)|sredst\w+\s+EU\s+(?:znaša\w*|v\s+višini)|delež\w*\s+EU\s+(?:znaša\w*|v\s+višini)"
+    r"|EU\s+contribution",
+    re.IGNORECASE,
+)
+
+
+def find_eu_share(text: str) -> tuple[float, str] | None:
+    """Share of the call's money the EU pays, in percent: the EU contribution over the call's budget
+    (`Prispevek EU` of `Razpisana vrednost`); None unless both amounts are stated. An EU contribution
+    per project is a limit, not a share of the call."""
+    budget = find_budget(text)
+    if budget is None:
+        return None
+    amounts = find_amounts(text)
+    for cue in _EU_CONTRIBUTION_CUE.finditer(text):
+        line_end = _sentence_end(text, cue.end())
+        amount = next((a for a in amounts if cue.end() <= a.start <= min(line_end, cue.end() + 60)), None)
+        if amount is None or _PER_PROJECT.search(text[cue.start() : amount.start]):
+            continue
+        share = amount.value / budget.value * 100
+        if 0 < share <= 100:
+            total = next(a for a in amounts if a.value == budget.value)
+            line_start = max(text.rfind("\n", 0, total.start), text.rfind(". ", 0, total.start) + 1, 0)
+            said = f"{text[line_start : total.end]} … {text[cue.start() : amount.end]}"
+            return round(share, 1), " ".join(said.split())
+    return None

@@ -132,6 +132,41 @@ def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | Non
     return codes, " ".join(text[max(0, at - 80) : at + 80].split())
 
 
+# What narrows an applicant class: "mestne občine s sprejeto celostno prometno strategijo",
+# "občine, ki izvajajo javni potniški promet …", "podjetja s sedežem v …", "SMEs that have …".
+_CONDITION = re.compile(
+    r"(?:,\s*|\s)(?:(?:ki|katere?\w*|če)\s+\w+|[sz]\s+(?!namenom\b|ciljem\b)\w{3,}|which\s+\w+|that\s+\w+|with\s+\w+)",
+    re.IGNORECASE,
+)
+
+
+def find_applicant_conditions(text: str) -> tuple[str, str] | None:
+    """The condition an eligibility sentence puts on its applicants, as written (from the clause
+    after the applicant class to the end of the sentence), and the sentence; None when there is none."""
+    # Besides the eligibility sentences, any sentence that calls someone entitled ("Do spodbude so
+    # upravičene občine, ki …").
+    entitled = [
+        text[text.rfind(".", 0, m.start()) + 1 : m.end() + 400].split(". ")[0]
+        for m in re.finditer(r"\bupravičen\w*\s+(?:so|je)\b|\bso\s+upravičen\w*", text, re.IGNORECASE)
+    ]
+    for sentence in _eligibility_sentences(text) + entitled:
+        if _EXCLUDED.search(sentence):
+            sentence = _EXCLUDED.split(sentence)[0]
+        # The clause after the last class the main clause names; a label line ends at its line break.
+        main = re.split(r",\s+(?:ki|kateri\w*|če)\b", sentence)[0]
+        ends = [m.end() for _, pattern in _CLASSES for m in pattern.finditer(main)]
+        if not ends:
+            continue
+        rest = sentence[max(ends) :].split("\n")[0]
+        rest = re.sub(r"^\s*\)|^\s*\([^()]*\)", "", rest)  # "(občine)": a synonym, not a condition
+        condition = _CONDITION.match(rest)
+        if condition is None:
+            return None
+        clause = " ".join(rest[condition.start() :].split()).strip(" ,.;:")
+        return clause, " ".join(sentence.split())[:300]
+    return None
+
+
 def _eligibility_sentences(text: str) -> list[str]:
     out = []
     for m in _ELIGIBILITY.finditer(text):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from fundscout.fields import FUNDS
+from fundscout.reference import NamedFund, named_funds
 
 # (regulation pattern, period, funds it names) — the common-provisions regulations name a period
 # but every fund, so they give no fund.
@@ -243,3 +244,18 @@ _PROGRAMME = re.compile(
 def find_programme(text: str) -> str | None:
     m = _PROGRAMME.search(text)
     return " ".join(m.group(0).split()) if m else None
+
+
+def find_named_funds(text: str) -> list[tuple[NamedFund, str]]:
+    """The national, municipal or foreign money the text names as paying for the call (reference
+    data, data/reference/funds.yaml), each with its snippet, in the order named."""
+    found = []
+    for fund in named_funds():
+        for pattern in fund.patterns:
+            m = re.search(pattern, text, re.IGNORECASE)
+            if m:  # the sentence (or label line) that names it
+                start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n", 0, m.start()) + 1, 0)
+                end = min(i for i in (text.find(".", m.end()) + 1, text.find("\n", m.end()), len(text)) if i > 0)
+                found.append((m.start(), fund, " ".join(text[start:end].split())))
+                break
+    return [(fund, snippet) for _, fund, snippet in sorted(found, key=lambda f: f[0])]

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from fundscout.db.models import Call, Firm, Match
 from fundscout.fields import DOMAINS, LEGAL_FORMS, vocabulary_label
 from fundscout.reference import find_municipality
+from reports.briefs.i18n import format_percent
 
 LEAD_MUNICIPALITY = "Kranj"
 LOCAL_REGION = "Gorenjska"
 MAX_PARTNERS = 4
-MIN_PARTNER_SCORE = 15.0
+# A firm is proposed as a partner only when its match to this call (0–100) reaches this.
+MIN_PARTNER_SCORE = 50.0
 
 
 def _is_kranj(firm: Firm) -> bool:
@@ -53,13 +55,13 @@ def suggest_consortium(session: Session, call_id: str, lang: str = "sl") -> list
                 (
                     "Mestna občina Kranj lahko kandidira kot prijaviteljica"
                     if _is_kranj(lead)
-                    else f"najvišje ocenjen upravičeni prijavitelj ({lead_match.score:.0f}/100)"
+                    else f"najbolje ujemajoči se upravičeni prijavitelj (ujemanje {format_percent(round(lead_match.score), 'sl')})"
                 )
                 if sl
                 else (
                     "the City of Kranj may apply as lead applicant"
                     if _is_kranj(lead)
-                    else f"best-scoring eligible applicant ({lead_match.score:.0f}/100)"
+                    else f"best-matching eligible applicant (match {format_percent(round(lead_match.score), 'en')})"
                 )
             ),
         }
@@ -85,17 +87,20 @@ def suggest_consortium(session: Session, call_id: str, lang: str = "sl") -> list
             profiles.add(frozenset(f.domains or []))
     for m, f, new in sorted(chosen, key=lambda c: -c[0].score):
         names = ", ".join(vocabulary_label(DOMAINS, d, lang) for d in sorted(new or set(f.domains or [])))
+        fit = format_percent(round(m.score), lang)
+        floor = format_percent(MIN_PARTNER_SCORE, lang)
         if new:
             reason = (
-                f"dopolni konzorcij na področju: {names} (ocena {m.score:.0f}/100)"
+                f"dopolni konzorcij na področju: {names}; ujemanje z razpisom {fit} (prag {floor})"
                 if sl
-                else f"adds the domain(s): {names} (score {m.score:.0f}/100)"
+                else f"adds the domain(s): {names}; match to the call {fit} (threshold {floor})"
             )
         else:
             reason = (
-                f"lokalni partner z drugačnim profilom: {names or 'drugo'} (ocena {m.score:.0f}/100)"
+                f"lokalni partner z drugačnim profilom ({names or 'drugo'}); ujemanje z razpisom {fit} (prag {floor})"
                 if sl
-                else f"local partner with a different profile: {names or 'other'} (score {m.score:.0f}/100)"
+                else f"local partner with a different profile ({names or 'other'}); match to the call {fit} "
+                f"(threshold {floor})"
             )
         out.append(
             {

@@ -8,6 +8,7 @@ an error instead of a blank.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -26,8 +27,11 @@ from markdown_it import MarkdownIt
 
 from fundscout.config import TEMPLATES_DIR
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!{}()])")
-_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=>])")
+# Characters with an inline meaning anywhere in a line (CommonMark and GitHub tables/strikethrough);
+# `&` only where it would start an entity. Block syntax (`#`, `-`, `1.`, `>`) matters only at the
+# start of a line, where the template places a value through `at_line_start`.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~])|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=>#])")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ALLOWED_TAGS = {
@@ -60,13 +64,17 @@ class RawMarkdown(str):
 
 
 def markdown_escape(value: Any) -> str:
-    """Text as inert Markdown: one line, every inline-syntax character backslash-escaped."""
+    """Text as inert inline Markdown: one line, every inline-syntax character backslash-escaped."""
     if isinstance(value, RawMarkdown):
         return value
     text = " ".join(str(value).split())
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A value placed at the start of a line must not open a list, heading or quote.
-    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    return _MD_SPECIAL.sub(lambda m: f"\\{m[1]}" if m[1] else "&amp;", text)
+
+
+def at_line_start(value: Any) -> RawMarkdown:
+    """Escaped text for the start of a line, where it must not open a list, heading or quote."""
+    text = markdown_escape(value)
+    return RawMarkdown(_MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -97,8 +105,12 @@ _ENV = Environment(
     trim_blocks=False,
 )
 _ENV.filters["link"] = _link
+_ENV.filters["at_line_start"] = at_line_start
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+BRIEF_CSS = (TEMPLATES_DIR / "briefs" / "brief.css").read_text(encoding="utf-8")
+AUTHOR = "FundScout"
+DOCX_LANGUAGES = {"sl": "sl-SI", "en": "en-GB"}
 
 
 def render_markdown(context: dict[str, Any]) -> str:
@@ -117,12 +129,15 @@ def markdown_to_html(markdown: str) -> str:
 
 
 def render_html(context: dict[str, Any], markdown: str | None = None) -> str:
-    """A standalone HTML page of the brief."""
+    """A standalone HTML page of the brief, styled for the screen and for print (templates/briefs/brief.css)."""
     body = markdown_to_html(markdown if markdown is not None else render_markdown(context))
     title = html.escape(f"{context['t']['brief']}: {context['call']['title']}")
     return (
-        f'<!DOCTYPE html>\n<html lang="{context["lang"]}">\n<head><meta charset="utf-8">'
-        f"<title>{title}</title></head>\n<body>\n{body}</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html lang="{context["lang"]}">\n<head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="author" content="{AUTHOR}">\n<meta name="date" content="{context["drafted_iso"]}">\n'
+        f"<title>{title}</title>\n<style>\n{BRIEF_CSS}</style>\n</head>\n"
+        f'<body>\n<main class="brief">\n{body}</main>\n</body>\n</html>\n'
     )
 
 
@@ -178,7 +193,9 @@ def docx_document(context: dict[str, Any]) -> Any:
     t = context["t"]
     call = context["call"]
     document = Document()
-    document.add_heading(_docx_text(f"{t['brief']}: {call['title']}"), level=1)
+    title = _docx_text(f"{t['brief']}: {call['title']}")
+    _set_properties(document, title, context)
+    document.add_heading(title, level=1)
     intro = document.add_paragraph(
         _docx_text(f"{t['for_group']} · {t['drafted']} {context['drafted_on']} · {call['id']} · ")
     )
@@ -230,25 +247,28 @@ def docx_document(context: dict[str, Any]) -> Any:
             ["", "EUR"],
             [
                 [t["budget_total"], budget["total"]],
+                [t["budget_public"], budget["public"]],
                 [t["budget_eu"], budget["eu"]],
                 [t["budget_national"], budget["national"]],
                 [t["budget_own"], budget["own"]],
             ],
         )
-        document.add_paragraph(_docx_text(budget["note"]))
+        document.add_paragraph(_docx_text(f"{t['assumptions']}:"))
+        for assumption in budget["assumptions"]:
+            document.add_paragraph(_docx_text(assumption), style="List Bullet")
     else:
         document.add_paragraph(t["budget_unknown"])
 
     timeline = context["timeline"]
-    document.add_heading(
-        t["timeline"].format(deadline=timeline["deadline"]) if timeline else t["timeline_title"], level=2
-    )
+    document.add_heading(_docx_text(timeline["title"]) if timeline else t["timeline_title"], level=2)
     if timeline:
         _table(
             document,
             [t["step"], t["due"]],
             [[s["label"], s["due"] + (f" ({t['late']})" if s["late"] else "")] for s in timeline["steps"]],
         )
+        for note in timeline["notes"]:
+            document.add_paragraph(_docx_text(note))
     else:
         document.add_paragraph(t["no_timeline"])
 
@@ -260,3 +280,23 @@ def docx_document(context: dict[str, Any]) -> Any:
     for risk in context["risks"] or [t["no_risks"]]:
         document.add_paragraph(_docx_text(risk), style="List Bullet")
     return document
+
+
+def _set_properties(document: Any, title: str, context: dict[str, Any]) -> None:
+    """Title, author, dates and language of the document (core properties and the default text
+    language, so Word checks the spelling in the brief's language)."""
+    language = DOCX_LANGUAGES[context["lang"]]
+    drafted = dt.datetime.combine(dt.date.fromisoformat(context["drafted_iso"]), dt.time(), tzinfo=dt.UTC)
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = title[:250], AUTHOR, AUTHOR
+    props.language, props.subject = language, context["t"]["for_group"]
+    props.created = props.modified = drafted
+    props.revision = 1
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_props = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_props.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_props.append(lang)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)

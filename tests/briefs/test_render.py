@@ -15,7 +15,14 @@ from jinja2 import UndefinedError
 
 from fundscout.db import session_scope
 from reports.briefs.context import build_context
-from reports.briefs.render import markdown_escape, markdown_to_html, render_docx, render_html, render_markdown
+from reports.briefs.render import (
+    at_line_start,
+    markdown_escape,
+    markdown_to_html,
+    render_docx,
+    render_html,
+    render_markdown,
+)
 from tests.brief_seed import DIGITAL_CALL, TODAY, load_calls, seed_store
 
 
@@ -40,11 +47,11 @@ def docx_text(path: Path) -> str:
                 "Osnutek projektne zamisli",
                 "Razpis na kratko",
                 "še 52 dni",
-                "2\\.000.000 EUR",
+                "2.000.000 EUR",
                 "e-upravljanje in e-demokracija",
                 "prijavitelj",
                 "Pisma o nameri partnerjev",
-                "11\\. 12. 2026",
+                "11. 12. 2026",
             ],
         ),
         (
@@ -169,7 +176,7 @@ def test_hostile_titles_and_summaries_stay_inert(db_url: str, tmp_path: Path) ->
         context = context_for(db_url, "test-hostile", lang)
         markdown = render_markdown(context)
         assert "49" not in markdown  # `{{ 7*7 }}` is text, never evaluated
-        assert "\\<script\\>" in markdown
+        assert "\\<script>" in markdown  # an escaped "<" opens no tag
         page = render_html(context)
         collector = TagCollector()
         collector.feed(page)
@@ -187,15 +194,22 @@ def test_hostile_titles_and_summaries_stay_inert(db_url: str, tmp_path: Path) ->
 
 
 def test_markdown_escape_neutralises_block_and_inline_syntax() -> None:
-    assert markdown_escape("# naslov") == "\\# naslov"
-    assert markdown_escape("- alineja") == "\\- alineja"
-    assert markdown_escape("12. točka") == "12\\. točka"
-    assert markdown_escape("a\n\n# b | c") == "a \\# b \\| c"
-    assert markdown_escape("[x](y)") == "\\[x\\]\\(y\\)"
+    assert at_line_start("# naslov") == "\\# naslov"
+    assert at_line_start("- alineja") == "\\- alineja"
+    assert at_line_start("12. točka") == "12\\. točka"
+    assert markdown_escape("a\n\n# b | c") == "a # b \\| c"
+    assert markdown_escape("[x](y)") == "\\[x\\](y)"
+    assert markdown_escape("&amp; & <b>") == "&amp;amp; & \\<b>"
+    # Mid-line, ordinary punctuation stays as written: no stray escapes in the .md file.
+    assert markdown_escape("Kohezijski sklad (KS), 2.000.000 EUR. Rok: 1. 2. 2027!") == (
+        "Kohezijski sklad (KS), 2.000.000 EUR. Rok: 1. 2. 2027!"
+    )
 
 
-def test_escaped_text_renders_back_to_exactly_itself() -> None:
-    """Any mix of Markdown/HTML syntax comes out of the HTML renderer as the same visible text."""
+@pytest.mark.parametrize("placed", ["line start", "inline"])
+def test_escaped_text_renders_back_to_exactly_itself(placed: str) -> None:
+    """Any mix of Markdown/HTML syntax comes out of the HTML renderer as the same visible text,
+    at the start of a line (`at_line_start`) and after other text (`markdown_escape`)."""
     pieces = list("ab1 9.-+=>#*_`[]()<>!|~&\\{}:;\"'/") + [
         "javascript:",
         "http://x.example",
@@ -213,5 +227,7 @@ def test_escaped_text_renders_back_to_exactly_itself() -> None:
         text = " ".join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))).split())
         if not text:
             continue
-        rendered = re.fullmatch(r"<p>(.*)</p>", markdown_to_html(markdown_escape(text)).strip(), re.S)
-        assert rendered and html.unescape(rendered[1]) == text, text
+        markdown = at_line_start(text) if placed == "line start" else "x " + markdown_escape(text)
+        expected = text if placed == "line start" else "x " + text
+        rendered = re.fullmatch(r"<p>(.*)</p>", markdown_to_html(markdown).strip(), re.S)
+        assert rendered and html.unescape(rendered[1]) == expected, text
