@@ -9,12 +9,14 @@ from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from sqlalchemy.exc import OperationalError
 
 from fundscout.config import (
     BRIEF_MIN_SCORE,
     CRAWL_TIMEOUT_SECONDS,
     DIGEST_MIN_SCORE,
     Settings,
+    display_url,
     has_stable_key,
     settings,
 )
@@ -35,7 +37,7 @@ from reports.digest import unsubscribe as unsubscribe_token
 from reports.digest.feedback import FeedbackError, store_feedback
 from scrapers.runner import crawl as run_crawls
 from scrapers.runner import source_states, spider_names
-from web.app import create_app
+from web.app import create_app, server_config
 from web.users import UserError, add_user
 
 app = typer.Typer(
@@ -61,7 +63,11 @@ def _store() -> Settings:
     """Settings, with the home folder made and the store at the newest schema (commands that use it)."""
     cfg = settings()
     cfg.home.mkdir(parents=True, exist_ok=True)
-    upgrade(cfg.database_url)
+    try:
+        upgrade(cfg.database_url)
+    except OperationalError as exc:  # the driver's reason, never the URL with its password
+        typer.echo(f"error: cannot open the store {display_url(cfg.database_url)}: {exc.orig}".rstrip(), err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     return cfg
 
 
@@ -69,7 +75,7 @@ def _store() -> Settings:
 def init() -> None:
     """Create or upgrade the database to the newest schema."""
     cfg = _store()
-    typer.echo(f"database ready: {cfg.database_url}")
+    typer.echo(f"database ready: {display_url(cfg.database_url)}")
 
 
 @app.command("import-calls")
@@ -316,9 +322,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Run the review web app (log in with a user from `fundscout user add`)."""
+    """Run the review web app (log in with a user from `fundscout user add`); needs FUNDSCOUT_SECRET_KEY."""
+    if not has_stable_key():
+        # The app serves the digests' unsubscribe links: without the key that signed them, none would work.
+        _fail_input(
+            [
+                "FUNDSCOUT_SECRET_KEY is not set: the app checks the unsubscribe links of sent digests "
+                "and signs sessions with it; set the same key the digests were sent with"
+            ]
+        )
     cfg = _store()
-    uvicorn.run(create_app(cfg.database_url), host=host, port=port)
+    uvicorn.Server(server_config(create_app(cfg.database_url), host, port)).run()
 
 
 user_app = typer.Typer(help="Users of the review web app.", no_args_is_help=True)

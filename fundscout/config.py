@@ -9,6 +9,9 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -19,6 +22,7 @@ SMTP_TIMEOUT_SECONDS = 30.0  # one SMTP connection or command
 DIGEST_MIN_SCORE = 30.0  # lowest match score (0-100) a weekly digest lists
 BRIEF_MIN_SCORE = 60.0  # lowest best firm-match score (0-100) of a call worth a draft brief
 STORE_MIN_SCORE = 1.0  # pairs scoring below this are not stored (an existing row is still updated)
+PUBLIC_URL_DEFAULT = "http://localhost:8000"
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,22 @@ def secret_key() -> str:
 
 def has_stable_key() -> bool:
     return bool(os.environ.get("FUNDSCOUT_SECRET_KEY"))
+
+
+def public_url() -> str:
+    """The web app's address as the outside world sees it (`FUNDSCOUT_PUBLIC_URL`), without a trailing slash."""
+    return (os.environ.get("FUNDSCOUT_PUBLIC_URL") or PUBLIC_URL_DEFAULT).rstrip("/")
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto headers the web app
+    believes (`FUNDSCOUT_TRUSTED_PROXIES`, comma-separated); none by default."""
+    return [p.strip() for p in os.environ.get("FUNDSCOUT_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to print or log: the password, if any, replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy can read: show only its scheme
+        return url.split("://", 1)[0] + "://***"

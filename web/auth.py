@@ -1,22 +1,37 @@
-"""Logging in and out of the review app, with a limit on failed logins."""
+"""Logging in and out of the review app, with a limit on failed logins.
+
+Password checks (argon2, slow on purpose) run in a small executor of their own with a bounded
+queue, never on the event loop or in the thread pool that serves pages: a flood of logins waits
+for that executor (or is turned away) while every other page still answers.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import time
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from web.deps import CsrfRefusal, CurrentUser, DbSession, Lang, page
+from fundscout.db import session_scope
+from fundscout.db.models import User
+from web import sessions
+from web.deps import CsrfRefusal, CurrentUser, DbSession, Lang, client_address, flash, page, redirect_to
 from web.i18n import PAGES
-from web.users import authenticate
+from web.users import account_of, password_matches, rehash_if_needed
 from web.workflow import audit
 
 LOGIN_WINDOW_SECONDS = 300
 LOGIN_MAX_FAILURES = 5
+# Half the cores for password checks, so pages keep a core; logins beyond the queue get a 503.
+PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) // 2)
+PASSWORD_QUEUE = 100
 
 router = APIRouter()
 
@@ -24,8 +39,9 @@ router = APIRouter()
 class LoginLimiter:
     """Failed logins per (client address, username) in a sliding window, in this process.
 
-    Handlers run in a thread pool, so checking and counting an attempt happen together under a lock,
-    and an attempt counts as failed until it succeeds: parallel guesses cannot slip past the limit.
+    Checking and counting an attempt happen together under a lock, and an attempt counts as failed
+    until it succeeds: parallel guesses cannot slip past the limit. The client address is the
+    connection's, or the one a configured proxy forwards (web.app), never a header anyone can send.
     """
 
     def __init__(self, max_failures: int = LOGIN_MAX_FAILURES, window: float = LOGIN_WINDOW_SECONDS):
@@ -53,15 +69,49 @@ class LoginLimiter:
             self.failures.pop(key, None)
 
 
+class PasswordChecks:
+    """A bounded executor for password checks."""
+
+    def __init__(self, workers: int = PASSWORD_WORKERS, queue: int = PASSWORD_QUEUE):
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fundscout-password")
+        self.queue, self.waiting, self.lock = queue, 0, threading.Lock()
+
+    async def matches(self, password_hash: str | None, password: str) -> bool | None:
+        """Whether the password fits; None when too many checks are already waiting."""
+        with self.lock:
+            if self.waiting >= self.queue:
+                return None
+            self.waiting += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.executor, password_matches, password_hash, password)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+
+
 @router.get("/login", response_class=HTMLResponse, name="login_form")
 def login_form(request: Request) -> HTMLResponse:
     return page(request, "login.html", user=None, error=None)
 
 
+def _failed(database_url: str, username: str) -> None:
+    with session_scope(database_url) as session:
+        audit(session, None, "login_failed", f"user:{username}")
+
+
+def _logged_in(database_url: str, user_id: int, password: str) -> str:
+    """Open the server-side session of a good login; returns its token."""
+    with session_scope(database_url) as session:
+        user = session.get(User, user_id)
+        rehash_if_needed(session, user, password)
+        audit(session, user, "login", f"user:{user.username}")
+        return sessions.start(session, user)
+
+
 @router.post("/login", name="login")
-def login(
+async def login(
     request: Request,
-    session: DbSession,
     lang: Lang,
     refusal: CsrfRefusal,
     username: Annotated[str, Form()] = "",
@@ -69,20 +119,33 @@ def login(
 ) -> Response:
     if refusal:
         return page(request, "login.html", 403, user=None, error=refusal)
-    username = username.strip().lower()
-    key = (request.client.host if request.client else "?", username)
+    username = username.strip().lower()[:80]
+    key = (client_address(request), username)
     limiter: LoginLimiter = request.app.state.login_limiter
     if not limiter.admit(key):
         return page(request, "login.html", 429, user=None, error=PAGES[lang]["too_many"])
-    user = authenticate(session, username, password)
-    if user is None:
-        audit(session, None, "login_failed", f"user:{username[:80]}")
+    database_url = request.app.state.database_url
+    account = await run_in_threadpool(_account, database_url, username)
+    checks: PasswordChecks = request.app.state.password_checks
+    good = await checks.matches(account[1] if account else None, password)
+    if good is None:
+        limiter.clear(key)  # not checked, so not a failure
+        response = page(request, "login.html", 503, user=None, error=PAGES[lang]["busy"])
+        response.headers["Retry-After"] = "5"
+        return response
+    if not good or account is None:
+        await run_in_threadpool(_failed, database_url, username)
         return page(request, "login.html", 401, user=None, error=PAGES[lang]["bad_login"])
     limiter.clear(key)
-    audit(session, user, "login", f"user:{user.username}")
+    token = await run_in_threadpool(_logged_in, database_url, account[0], password)
     request.session.clear()  # a fresh session (and CSRF token) after login
-    request.session.update(user_id=user.id, lang=lang)
-    return RedirectResponse(request.url_for("brief_list"), status_code=303)
+    request.session.update(sid=token, lang=lang)
+    return redirect_to(request, "brief_list")
+
+
+def _account(database_url: str, username: str) -> tuple[int, str] | None:
+    with session_scope(database_url) as session:
+        return account_of(session, username)
 
 
 @router.post("/logout", name="logout")
@@ -90,5 +153,9 @@ def logout(request: Request, session: DbSession, user: CurrentUser, refusal: Csr
     if refusal:
         return HTMLResponse(refusal, status_code=403)
     audit(session, user, "logout", f"user:{user.username}")
+    sessions.end(session, request.session.get("sid"))
+    lang = request.session.get("lang", "sl")
     request.session.clear()
-    return RedirectResponse(request.url_for("login_form"), status_code=303)
+    request.session["lang"] = lang
+    flash(request, PAGES[lang]["logged_out"])
+    return redirect_to(request, "login_form")

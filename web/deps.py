@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from fundscout.db import session_scope
 from fundscout.db.models import User
+from web import sessions
 from web.i18n import PAGES, STATUS_LABELS
 from web.workflow import ReviewError
 
@@ -36,10 +37,10 @@ DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def current_user(request: Request, session: DbSession) -> User:
-    """The session's active user; NotLoggedIn (a redirect to the login form) otherwise."""
-    user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
+    """The active user of the request's live server-side session; NotLoggedIn (a redirect to the
+    login form) otherwise."""
+    user = sessions.user_of(session, request.session.get("sid"))
+    if user is None:
         raise NotLoggedIn
     return user
 
@@ -82,8 +83,28 @@ def csrf_refusal(request: Request, sent: Annotated[str, Form(alias="csrf_token")
 CsrfRefusal = Annotated[str | None, Depends(csrf_refusal)]
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the connection's, or what a configured proxy forwarded (web.app)."""
+    return request.client.host if request.client else "?"
+
+
+def path_for(request: Request, name: str, **params: Any) -> str:
+    """The path (with the mount prefix) of a route: links and redirects never carry the Host header."""
+    return request.url_for(name, **params).path
+
+
+def redirect_to(request: Request, name: str, **params: Any) -> RedirectResponse:
+    return RedirectResponse(path_for(request, name, **params), status_code=303)
+
+
+def flash(request: Request, text: str) -> None:
+    """A message for the next page shown in this session (after a redirect)."""
+    request.session["flash"] = text
+
+
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The template `name` with the page texts, status labels and CSRF token of the request's session."""
+    """The template `name` with the page texts, status labels, CSRF token and flash message of the
+    request's session."""
     lang = language(request)
     return request.app.state.templates.TemplateResponse(
         request,
@@ -93,6 +114,7 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
             "lang": lang,
             "status_labels": STATUS_LABELS[lang],
             "csrf_token": csrf_token(request),
+            "flash": request.session.pop("flash", None),
             **context,
         },
         status_code=status_code,

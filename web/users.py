@@ -50,15 +50,25 @@ def add_user(database_url: str, username: str, password: str, *, display_name: s
         return False
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this name and password, else None."""
-    user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+def account_of(session: Session, username: str) -> tuple[int, str] | None:
+    """(id, password hash) of the active user with this name, else None."""
+    row = session.execute(
+        select(User.id, User.password_hash).where(User.username == username, User.active.is_(True))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` fits the hash. Without a hash (no such user) a dummy one is checked, so a
+    wrong name costs as long as a wrong password. Slow by design (argon2): call it off the event loop."""
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _HASHER.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None:
-        return None
+        return False
+    return password_hash is not None
+
+
+def rehash_if_needed(session: Session, user: User, password: str) -> None:
+    """After a good login: store a new hash when the hasher's parameters changed since."""
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
-    return user

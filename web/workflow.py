@@ -37,8 +37,8 @@ def audit(session: Session, user: User | None, action: str, target: str, **detai
     session.add(AuditLog(at=utcnow(), user_id=user.id if user else None, action=action, target=target, details=details))
 
 
-def change_status(session: Session, brief: Brief, user: User, to_status: str, reason: str = "") -> Review:
-    """Move a brief along the workflow; a rejection needs a reason. Clears a re-review flag."""
+def check_status_change(brief: Brief, to_status: str, reason: str = "") -> None:
+    """ReviewError unless the brief may move to `to_status` with this reason (a rejection needs one)."""
     reason = reason.strip()
     if to_status not in TRANSITIONS.get(brief.status, ()):
         raise ReviewError("bad_transition", from_status=brief.status, to_status=to_status)
@@ -46,6 +46,12 @@ def change_status(session: Session, brief: Brief, user: User, to_status: str, re
         raise ReviewError("reason_required")
     if len(reason) > MAX_TEXT:
         raise ReviewError("too_long", limit=MAX_TEXT)
+
+
+def change_status(session: Session, brief: Brief, user: User, to_status: str, reason: str = "") -> Review:
+    """Move a brief along the workflow; a rejection needs a reason. Clears a re-review flag."""
+    check_status_change(brief, to_status, reason)
+    reason = reason.strip()
     now = utcnow()
     review = Review(
         brief_id=brief.id,

@@ -260,3 +260,18 @@ class FirmFeedback(Base):
     week: Mapped[str] = mapped_column(String(10))  # the digest week the response came with
     source: Mapped[str] = mapped_column(Text)  # file name it was read from
     received_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+# --- review app sessions ---------------------------------------------------------------------------
+
+
+class ReviewSession(Base):
+    """A logged-in session of the review app. The cookie carries a random token; only its SHA-256 is
+    stored, so the table does not hand out sessions. Logging out deletes the row."""
+
+    __tablename__ = "review_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
