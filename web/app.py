@@ -68,10 +68,10 @@ def create_app(database_url: str) -> FastAPI:
     return app
 
 
-def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+def server_config(app: ASGIApp, host: str, port: int, *, log_level: str = "info") -> uvicorn.Config:
     """How `fundscout serve` runs the app. Uvicorn itself believes no X-Forwarded-* headers (its
     default trusts any from 127.0.0.1); the app's own middleware does, for FUNDSCOUT_TRUSTED_PROXIES."""
-    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False)
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, log_level=log_level)
 
 
 class SecureCookiesOverHttps:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import ReviewSession, User, utcnow
@@ -33,7 +33,10 @@ def _aware(at: dt.datetime) -> dt.datetime:
 def start(session: Session, user: User) -> str:
     """A new session for `user`; returns the token for the cookie. Ended sessions are cleared out."""
     now = utcnow()
-    session.execute(delete(ReviewSession).where(ReviewSession.expires_at < now))
+    idle_since = now - dt.timedelta(minutes=IDLE_MINUTES)
+    session.execute(
+        delete(ReviewSession).where(or_(ReviewSession.expires_at < now, ReviewSession.last_seen_at < idle_since))
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         ReviewSession(
@@ -56,8 +59,7 @@ def user_of(session: Session, token: str | None) -> User | None:
         return None
     now = utcnow()
     if now >= _aware(row.expires_at) or now - _aware(row.last_seen_at) > dt.timedelta(minutes=IDLE_MINUTES):
-        session.delete(row)
-        return None
+        return None  # refused now; the row is cleared out by the next login
     if now - _aware(row.last_seen_at) > dt.timedelta(seconds=TOUCH_SECONDS):
         row.last_seen_at = now
     user = session.get(User, row.user_id)
