@@ -141,7 +141,7 @@ def clip_snippet(snippet: str, source: str = "", limit: int = SNIPPET_CHARS) -> 
     return f"{'… ' if cut_start else ''}{text}{' …' if cut_end else ''}"
 
 
-def _days_left_text(deadline: dt.date, today: dt.date, lang: str) -> str:
+def days_left_text(deadline: dt.date, today: dt.date, lang: str) -> str:
     t = TEXT[lang]
     days = (deadline - today).days
     if days == 0:
@@ -164,7 +164,7 @@ def _fact_value(call: Call, read: SourceFacts, name: str, lang: str, today: dt.d
         return f"{labels} ({t['condition']}: {read.applicant_condition[0]})"
     if name == "deadlines":
         dates = [dt.date.fromisoformat(d) for d in sorted(value or [])]
-        parts = [f"{format_date(d, lang)} ({_days_left_text(d, today, lang)})" for d in dates]
+        parts = [f"{format_date(d, lang)} ({days_left_text(d, today, lang)})" for d in dates]
         if call.until_funds_spent:
             parts.append(TEXT[lang]["until_funds_spent"])
         return "; ".join(parts) or None
