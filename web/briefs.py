@@ -16,7 +16,7 @@ from fundscout.fields import DOMAINS, FIELDS_BY_NAME, vocabulary_label
 from fundscout.status import deadline_to_show
 from reports.briefs.context import build_context, days_left_text
 from reports.briefs.draft import brief_path
-from reports.briefs.i18n import format_percent
+from reports.briefs.i18n import format_date, format_percent
 from reports.briefs.render import docx_bytes, markdown_to_html
 from web.audit import describe_entries
 from web.deps import (
@@ -228,7 +228,7 @@ def brief_page(
         body=markdown_to_html(brief.markdown),
         flagged=flagged,
         changes=changes_since_review(session, brief) if flagged else [],
-        show=_show_value,
+        show=lambda value: _show_value(value, lang),
         field_label=lambda name: FIELDS_BY_NAME[name].label(lang) if name in FIELDS_BY_NAME else name,
         score=score_text(brief.score, lang),
         actions=[(to, ACTIONS[lang][(brief.status, to)][0]) for to in TRANSITIONS[brief.status]],
@@ -249,10 +249,12 @@ def _brief_domains(session: Session, call: Call) -> list[str]:
     return classified or list(call.domains or [])
 
 
-def _show_value(value: Any) -> str:
+def _show_value(value: Any, lang: str) -> str:
+    """A fact's old or new value on the page: ISO dates as dates of the page language."""
     if value is None or value == []:
         return "–"
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(format_date(d, lang) if (d := _date_or_none(str(v))) else str(v) for v in values)
 
 
 def _date_or_none(text: str) -> dt.date | None:
