@@ -157,13 +157,15 @@ def find_applicant_conditions(text: str) -> tuple[str, str] | None:
         ends = [m.end() for _, pattern in _CLASSES for m in pattern.finditer(main)]
         if not ends:
             continue
-        rest = sentence[max(ends) :].split("\n")[0]
+        line_end = sentence.find("\n", max(ends))
+        rest = sentence[max(ends) : line_end if line_end >= 0 else len(sentence)]
         rest = re.sub(r"^\s*\)|^\s*\([^()]*\)", "", rest)  # "(občine)": a synonym, not a condition
         condition = _CONDITION.match(rest)
         if condition is None:
             return None
         clause = " ".join(rest[condition.start() :].split()).strip(" ,.;:")
-        return clause, " ".join(sentence.split())[:300]
+        said = sentence[: max(ends) + len(rest)]
+        return clause, " ".join(said[said.rfind("\n", 0, max(ends)) + 1 :].split())[:300]
     return None
 
 

@@ -121,18 +121,24 @@ def clip_snippet(snippet: str, source: str = "", limit: int = SNIPPET_CHARS) -> 
         return re.sub(r"…(?:\s*…)+", "…", joined)
     text = " ".join(snippet.split())
     lines = [" ".join(line.split()) for line in source.splitlines()]
-    full = " ".join(line for line in lines if line)
+    lines = [line for line in lines if line]
+    full = " ".join(lines)
     at = full.find(text) if text and full else -1
     if at >= 0:
-        before, after = full[:at], full[at + len(text) :]
-        if before[-1:].isalnum() and text[:1].isalnum():  # begins inside a word: drop its tail
-            text = text.split(" ", 1)[1] if " " in text else text
-        if after[:1].isalnum() and text[-1:].isalnum():
-            text = text.rsplit(" ", 1)[0] if " " in text else text
-        starts_line = any(line and text.startswith(line[:20]) for line in lines)
-        ends_line = any(line and text.endswith(line[-20:]) for line in lines)
-        cut_start = bool(before.strip()) and not starts_line and before.rstrip()[-1:] not in ".!?:"
-        cut_end = bool(after.strip()) and not ends_line and text[-1:] not in ".!?"
+        starts, ends, offset = set(), set(), 0
+        for line in lines:
+            starts.add(offset)
+            ends.add(offset + len(line))
+            offset += len(line) + 1
+        end = at + len(text)
+        if at > 0 and not full[at - 1].isspace() and " " in text:  # begins inside a word: drop its rest
+            dropped = text.split(" ", 1)[0]
+            text, at = text[len(dropped) + 1 :], at + len(dropped) + 1
+        if end < len(full) and not full[end].isspace() and " " in text:  # ends inside a word
+            dropped = text.rsplit(" ", 1)[1]
+            text, end = text[: -len(dropped) - 1], end - len(dropped) - 1
+        cut_start = at not in starts and full[:at].rstrip()[-1:] not in ".!?:"
+        cut_end = end not in ends and text.rstrip()[-1:] not in ".!?"
     else:  # no source to compare with: a snippet that starts lower-case continues a sentence
         cut_start, cut_end = text[:1].islower(), text[-1:] not in ".!?:;)»“\"'"
     if len(text) > limit:
@@ -199,7 +205,9 @@ def _fact_snippet(call: Call, read: SourceFacts, name: str) -> str | None:
         snippet = read.named_funds[0][1]
     elif name == "applicant_types" and read.applicant_condition:
         snippet = read.applicant_condition[1]  # the sentence that states the condition
-    return clip_snippet(snippet, read.text) if snippet else None
+    if not snippet or re.fullmatch(r"https?://\S+", snippet.strip()):
+        return None  # nothing quoted (a fact told by the page's address is linked already)
+    return clip_snippet(snippet, read.text)
 
 
 def _fact(call: Call, read: SourceFacts, name: str, lang: str, today: dt.date) -> dict[str, Any]:

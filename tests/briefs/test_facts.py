@@ -205,6 +205,12 @@ def test_clip_snippet_cuts_at_words_with_an_ellipsis() -> None:
         "… sredstev znaša 3.000.000,00 EUR in …"
     )
     assert clip_snippet("Okvirna višina razpoložljivih sredstev", source) == "Okvirna višina razpoložljivih sredstev …"
+    # A number is a word too: a cut one is dropped, never shown as a smaller amount.
+    assert clip_snippet("Razpisana vrednost: 12.000.000,00 EUR Prispevek EU: 10.2", CARD_TEXT) == (
+        "Razpisana vrednost: 12.000.000,00 EUR Prispevek EU: …"
+    )
+    # A label's value that ends its line needs no ellipsis.
+    assert clip_snippet("29. 3. 2027", CARD_TEXT) == "29. 3. 2027"
     long = " ".join(["beseda"] * 60)
     clipped = clip_snippet(long, "")
     assert len(clipped) <= 185 and clipped.endswith(" …") and "besed …" not in clipped
