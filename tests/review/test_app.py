@@ -16,6 +16,8 @@ from fundscout.db.models import AuditLog, Brief, Comment, Review, User
 from reports.briefs import draft_briefs
 from tests.brief_seed import DIGITAL_CALL, MOBILITY_CALL, TODAY, load_calls, seed_store
 from tests.review_helpers import PASSWORD, USERNAME, csrf_of, log_in
+from web.i18n import ACTIONS
+from web.workflow import TRANSITIONS
 
 
 def test_anonymous_requests_are_refused(client: TestClient, review_store: dict[str, int]) -> None:
@@ -244,3 +246,32 @@ def test_brief_downloads_as_a_word_document(reviewer: TestClient, review_store: 
         assert missing.status_code == 404 and "Osnutka ni." in missing.text
     token = csrf_of(reviewer.get(f"/briefs/{brief_id}").text)
     assert reviewer.post("/briefs/999999/comments", data={"csrf_token": token, "body": "x"}).status_code == 404
+
+
+def test_list_has_one_row_per_call_in_the_page_language(
+    reviewer: TestClient, db_url: str, tmp_path, review_store: dict[str, int]
+) -> None:
+    english = {
+        d.call_id: d.brief_id for d in draft_briefs(db_url, min_score=50, lang="en", out_dir=tmp_path, today=TODAY)
+    }
+    slovenian = review_store
+    listing = reviewer.get("/").text
+    assert listing.count(DIGITAL_CALL["title"]) == 1 and listing.count(MOBILITY_CALL["title"]) == 1
+    assert f'href="/briefs/{slovenian[DIGITAL_CALL["id"]]}"' in listing
+    assert "15. 1. 2027" in listing and "še " in listing  # Slovenian date and the days left
+    assert 'title="Ocena 0–100 %: verjetnost' in listing and 'id="legend"' in listing
+    in_english = reviewer.get("/?lang=en").text
+    assert f'href="/briefs/{english[DIGITAL_CALL["id"]]}"' in in_english and "days left" in in_english
+    page = reviewer.get(f"/briefs/{english[DIGITAL_CALL['id']]}").text  # the switch to the other language
+    assert f'<a href="/briefs/{slovenian[DIGITAL_CALL["id"]]}" hreflang="sl">Slovenian</a>' in page
+
+
+def test_every_workflow_step_has_words_in_both_languages() -> None:
+    for lang in ("sl", "en"):
+        assert set(ACTIONS[lang]) == {(f, to) for f, steps in TRANSITIONS.items() for to in steps}
+    assert [ACTIONS["sl"][step][0] for step in (("draft", "in_review"), ("in_review", "approved"))] == [
+        "Pošlji v pregled",
+        "Odobri",
+    ]
+    assert ACTIONS["sl"][("in_review", "rejected")][0] == "Zavrni"
+    assert ACTIONS["sl"][("approved", "submitted")][0] == "Oddano"
