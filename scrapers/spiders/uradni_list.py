@@ -5,8 +5,9 @@ has a page at `/glasilo-uradni-list-rs/vsebina/{YYYY}{issue:04d}{item:05d}` (the
 optional). So the spider walks: items 1, 2, … of an issue until MISS_RUN ids in a row do not
 exist, then the next issue. Not every issue number has a Razglasni del (it appears as a rule on
 Fridays; the other issues carry only laws), so an issue whose first item is missing is skipped
-for up to ISSUE_LOOKAHEAD issues before the walk decides nothing newer is out yet; issue numbers
-restart each year, so a walk of a past year that runs out goes on with the next year's issues.
+for up to ISSUE_LOOKAHEAD issues (STALE_LOOKAHEAD once no new issue has been found for three
+weeks) before the walk decides nothing newer is out yet; issue numbers restart each year, so a
+walk of a past year that runs out goes on with the next year's issues.
 
 The walk was chosen over reading the issue PDF: notice pages give each notice's text on its own,
 in reading order and with its Slovenian letters, while the PDF stores text column by column with
@@ -17,8 +18,8 @@ at any item, which makes a backfill a series of short runs.
 the walk stopped, and the last few calls found, which each run reads again (a run with no new
 issue still proves the notice pages read as before). `-a since=YYYY-MM-DD` (`fundscout crawl
 uradni_list --since 2014-01-01`) walks from that day's year, skipping issues older than it, for
-at most TIME_BUDGET_SHARE of the crawl timeout a run; the next run with the same `since` resumes where it stopped, until it meets
-the daily walk's position.
+at most TIME_BUDGET_SHARE of the crawl timeout a run; the next run with the same `since` resumes
+where it stopped, until it meets the daily walk's position.
 
 Only calls are kept: a notice whose opening lines name it a javni razpis, javni poziv, (javno)
 povabilo, natečaj or a change to one; job vacancies and everything else in the Razglasni del
@@ -42,6 +43,10 @@ from scrapers.spiders.base import FundingSpider, clean_text
 NOTICE_PATH = "/glasilo-uradni-list-rs/vsebina/"
 MISS_RUN = 3  # missing ids in a row that end an issue (a withdrawn item may leave a single gap)
 ISSUE_LOOKAHEAD = 5  # issue numbers without a Razglasni del tried before the walk stops
+# The Razglasni del comes out weekly: when the last issue the daily walk found is older than this,
+# a longer run of issue numbers is tried (and a warning logged), so a long gap cannot stall it.
+STALE_AFTER = dt.timedelta(days=21)
+STALE_LOOKAHEAD = 25
 # A run stops walking after this share of the crawl timeout (CLOSESPIDER_TIMEOUT), so it finishes,
 # passes the gate and saves its position; `-a budget=N` caps the walk at N pages instead.
 TIME_BUDGET_SHARE = 0.75
@@ -110,6 +115,7 @@ class UradniListSpider(FundingSpider):
         self.started = time.monotonic()
         self.walked = 0
         self.caught_up = False
+        self.lookahead = ISSUE_LOOKAHEAD
         self.walk_since: dt.date | None = None
 
     # --- where the walk starts and stops ----------------------------------------------------
@@ -135,16 +141,29 @@ class UradniListSpider(FundingSpider):
         elif frontier:
             position, since = frontier, None
         else:
-            on_copy = self.site_url != f"https://{self.host}"
-            since = COPY_START if on_copy else dt.date.today() - dt.timedelta(days=FIRST_RUN_DAYS)
+            since = COPY_START if self._on_copy else dt.date.today() - dt.timedelta(days=FIRST_RUN_DAYS)
             position = {"year": since.year, "issue": 1, "item": 1}
         self.walk_since = since
+        self.lookahead = ISSUE_LOOKAHEAD
+        last_found = self.state.get("last_issue_date")
+        if not self.since and last_found and not self._on_copy:
+            quiet = dt.date.today() - dt.date.fromisoformat(last_found)
+            if quiet > STALE_AFTER:
+                self.logger.warning(
+                    "no new Razglasni del found since %s: trying %d issue numbers", last_found, STALE_LOOKAHEAD
+                )
+                self.lookahead = STALE_LOOKAHEAD
         self._save_position(position)
         year, issue, item = position["year"], position["issue"], position["item"]
         # At item 1 the issue is not known to exist: look for the next one from it.
         first = self._probe(year, issue, first=issue) if item == 1 else self._walk(year, issue, item, misses=0)
         if first is not None:
             yield first
+
+    @property
+    def _on_copy(self) -> bool:
+        """A local copy of the site (sample site, fixtures): its notices are a fixed set, its dates not today's."""
+        return self.site_url != f"https://{self.host}"
 
     def _save_position(self, position: dict[str, int]) -> None:
         """Where the next run goes on: the daily walk's position, or the backfill's while one runs."""
@@ -192,7 +211,7 @@ class UradniListSpider(FundingSpider):
 
     def _probe(self, year: int, issue: int, first: int):
         """Item 1 of `issue`, looking for the next issue that has a Razglasni del."""
-        if issue - first >= ISSUE_LOOKAHEAD:
+        if issue - first >= self.lookahead:
             if year < dt.date.today().year:  # a past year has run out: its successor's issues start at 1
                 return self._probe(year + 1, 1, first=1)
             self.logger.info("no newer issue after %d/%d yet", first - 1, year)
@@ -232,6 +251,10 @@ class UradniListSpider(FundingSpider):
                 self._save_position({"year": year, "issue": issue + 1, "item": 1})
                 yield self._probe(year, issue + 1, first=issue + 1)  # the whole issue is older
                 return
+            if notice.issue_date and not self.since:
+                self.state["last_issue_date"] = max(
+                    notice.issue_date.isoformat(), self.state.get("last_issue_date", "")
+                )
             call = self._call(response, notice)
             if call is not None:
                 self._remember(notice_id(year, issue, item))
