@@ -199,3 +199,14 @@ def test_next_run_resumes_where_the_walk_stopped(sqlite_url: str, tmp_path: Path
     assert "ul-2026-003-ob-1077-26" in items_of(second)
     # The calls found last time are read again: a run with nothing new still proves the pages read.
     assert "ul-2026-002-ob-1005-26" in items_of(second)
+
+
+def test_a_200_page_without_any_gazette_text_counts_as_a_missing_item(sqlite_url: str, tmp_path: Path) -> None:
+    """A "page not found" served with 200 (a soft 404) ends an issue like a 404, and is counted."""
+    soft = Page(b"<html><body><h1>Stran ne obstaja</h1><p>Iskane vsebine ni.</p></body></html>")
+    with fixture_site("uradni_list", pages={NOTICE + "2025000200006": soft}) as (origins, handler):
+        outcome = crawl("uradni_list", sqlite_url, tmp_path, origins, spider_args={"since": "2025-01-01"})
+    assert outcome.verdict == "loaded", outcome.reason
+    assert outcome.summary["stats"]["uradni_list/soft_404"] == 1
+    ids = walked(handler.hits)
+    assert "2025000200008" in ids and "2025000200009" not in ids
