@@ -113,14 +113,36 @@ def crawl(
     timeout: Annotated[
         float, typer.Option(help="Seconds a crawl may run before it is stopped.")
     ] = CRAWL_TIMEOUT_SECONDS,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="uradni_list: walk the gazette from this day (YYYY-MM-DD), resuming where the last such run "
+            "stopped (a backfill in polite slices)."
+        ),
+    ] = None,
 ) -> None:
     """Run spiders and load what passes the gate; a failed run loads nothing and keeps the old data."""
     unknown = sorted(set(spiders or []) - set(spider_names()))
     if unknown:
         typer.echo(f"error: unknown spider(s) {', '.join(unknown)}; known: {', '.join(spider_names())}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    if since is not None:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            typer.echo(f"error: --since {since!r} is not a date YYYY-MM-DD", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        if spiders != ["uradni_list"]:
+            typer.echo("error: --since applies to uradni_list only: `fundscout crawl uradni_list --since …`", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT)
     cfg = _store()
-    outcomes = run_crawls(spiders or [], database_url=cfg.database_url, offline=offline, timeout=timeout)
+    outcomes = run_crawls(
+        spiders or [],
+        database_url=cfg.database_url,
+        offline=offline,
+        timeout=timeout,
+        spider_args={"since": since} if since else None,
+    )
     for outcome in outcomes:
         typer.echo(str(outcome), err=outcome.verdict != "loaded")
     if any(o.verdict != "loaded" for o in outcomes):

@@ -15,6 +15,7 @@ never open in one output and closed in another.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -83,3 +84,18 @@ def deadline_to_show(call: object, on: dt.date) -> dt.date | None:
     """The deadline a reader wants to see: the next one, or, once all have passed, the last one."""
     deadlines = _dates_of(call).deadlines
     return next_deadline(call, on) or (deadlines[-1] if deadlines else None)
+
+
+# The words sources use for a call's state ("V teku", "Zaključeno", "Poziv je odprt", "Poziv je
+# zaprt", "odprto", "napovedan"), by stem; the first that matches wins, so "zaprt" is never "odprt".
+_SOURCE_STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("withdrawn", re.compile(r"\bumaknjen", re.I)),
+    ("closed", re.compile(r"\bzaprt|\bzaključen|\bpretekl|\bclosed\b", re.I)),
+    ("forthcoming", re.compile(r"\bnapovedan|\bforthcoming\b", re.I)),
+    ("open", re.compile(r"\bodprt|\bv teku\b|\baktual|\bopen\b", re.I)),
+)
+
+
+def source_status_of(label: str | None) -> str | None:
+    """The fields.STATUSES code of a status label a source shows; None for a label it does not know."""
+    return next((code for code, words in _SOURCE_STATUS_WORDS if label and words.search(label)), None)

@@ -97,7 +97,12 @@ def _sample_site() -> Iterator[dict[str, str]]:
 
 
 def _crawl_process(
-    name: str, run_dir: Path, site_urls: Mapping[str, str] | None, overrides: Mapping[str, Any], timeout: float
+    name: str,
+    run_dir: Path,
+    site_urls: Mapping[str, str] | None,
+    overrides: Mapping[str, Any],
+    timeout: float,
+    spider_args: Mapping[str, str] | None = None,
 ) -> int:
     """Run the crawl subprocess; on timeout stop it gracefully, then for good. Returns its exit code."""
     options = {
@@ -110,6 +115,8 @@ def _crawl_process(
     command = [sys.executable, "-m", "scrapy", "crawl", name, "-O", str(run_dir / "items.jsonl")]
     for key, value in options.items():
         command += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
+    for key, value in (spider_args or {}).items():
+        command += ["-a", f"{key}={value}"]
     env = {
         **os.environ,
         "SCRAPY_SETTINGS_MODULE": "scrapers.settings.offline" if site_urls else "scrapers.settings.base",
@@ -161,11 +168,13 @@ def run_spider(
     site_urls: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     home: Path | None = None,
+    spider_args: Mapping[str, str] | None = None,
 ) -> RunOutcome:
     """Crawl one source, gate the run and load it; raises CrawlFailed when the gate refuses it.
 
     `offline` crawls the bundled sample site; `site_urls` ({host: loopback origin}) points the
-    spider at another local server (tests); `overrides` are extra Scrapy settings.
+    spider at another local server (tests); `overrides` are extra Scrapy settings; `spider_args`
+    are passed to the spider (`scrapy crawl -a key=value`, e.g. uradni_list's `since`).
     """
     if name not in spider_names():
         raise ValueError(f"unknown spider {name!r}; known: {', '.join(spider_names())}")
@@ -178,7 +187,7 @@ def run_spider(
         session.flush()
         run_id = run.id
     with _sample_site() if offline else nullcontext(site_urls) as origins:
-        returncode = _crawl_process(name, run_dir, origins, overrides or {}, timeout)
+        returncode = _crawl_process(name, run_dir, origins, overrides or {}, timeout, spider_args)
     summary = _read_summary(run_dir)
     counts = {
         "summary": summary or {},
@@ -208,12 +217,22 @@ def crawl(
     offline: bool = False,
     timeout: float = CRAWL_TIMEOUT_SECONDS,
     home: Path | None = None,
+    spider_args: Mapping[str, str] | None = None,
 ) -> list[RunOutcome]:
     """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""
     outcomes = []
     for name in names or spider_names():
         try:
-            outcomes.append(run_spider(name, database_url=database_url, offline=offline, timeout=timeout, home=home))
+            outcomes.append(
+                run_spider(
+                    name,
+                    database_url=database_url,
+                    offline=offline,
+                    timeout=timeout,
+                    home=home,
+                    spider_args=spider_args,
+                )
+            )
         except CrawlFailed as exc:
             outcomes.append(exc.outcome)
     return outcomes

@@ -74,7 +74,14 @@ def fixture_page(spider: str, key: str) -> Page:
 
 
 def crawl(
-    spider: str, database_url: str, home: Path, origins: dict[str, str], *, timeout: float = 60, **overrides: Any
+    spider: str,
+    database_url: str,
+    home: Path,
+    origins: dict[str, str],
+    *,
+    timeout: float = 60,
+    spider_args: dict[str, str] | None = None,
+    **overrides: Any,
 ) -> RunOutcome:
     """One real crawl through the runner; returns the outcome whether loaded or failed."""
     try:
@@ -85,6 +92,7 @@ def crawl(
             timeout=timeout,
             overrides={**TEST_SETTINGS, **overrides},
             home=home,
+            spider_args=spider_args,
         )
     except CrawlFailed as exc:
         return exc.outcome

@@ -17,7 +17,7 @@ from fundscout.load import load_run
 from fundscout.records import CallRecord
 from scrapers.runner import source_states, spider_names
 
-LISTING = "/zbirke/javne-objave/?type=javni-razpisi&status=ongoing"
+LISTING = "/zbirke/javne-objave/?status=*&titleref=&type=2&year=0&nrOfItems=100&start=0"
 
 
 def test_failed_run_keeps_last_good_data_and_says_why(db_url: str, tmp_path: Path) -> None:
