@@ -93,7 +93,7 @@ class SpiritSpider(FundingSpider):
             return
         snippets = [Selector(text=s.get("content") or "<p></p>") for s in record["snippets"] if isinstance(s, dict)]
         text = clean_text(t for s in snippets for t in s.css("h1, h2, h3, h4, p, li").xpath("string()").getall())
-        yield self._item(response, listed, clean_text([self._listed_text(listed), text]))
+        yield self._item(response, listed, "\n".join(filter(None, [self._listed_text(listed), text])))
 
     def _item(self, response: Response, listed: dict[str, Any], text: str) -> dict[str, Any]:
         link = (listed.get("link") or "").strip("/")
