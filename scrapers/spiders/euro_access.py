@@ -29,7 +29,12 @@ PERCENT_RE = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|div|ul|h\d)>", re.IGNORECASE)
 # Labels the spider reads into fields (lower-cased); every other row goes into the text as it is.
 PROGRAMME, NUMBER, DEADLINES = "funding program", "call number", "deadlines"
-SUMMARY, REGIONS, ENTITIES, RATE = "short description", "regions / countries for funding", "eligible entities", "funding rate"
+SUMMARY, REGIONS, ENTITIES, RATE = (
+    "short description",
+    "regions / countries for funding",
+    "eligible entities",
+    "funding rate",
+)
 KNOWN_LABELS = frozenset(
     {
         PROGRAMME,
@@ -131,6 +136,7 @@ class EuroAccessSpider(FundingSpider):
             id=self.page_id_from_number(response),
             title=title,
             programme=programme,
+            call_type="javni_razpis",  # every entry is a call for proposals
             eu_funded=True,
             programme_period=self._parse_programme_period(programme),
             funds=self._parse_funds(programme),
@@ -166,7 +172,12 @@ class EuroAccessSpider(FundingSpider):
             if label == DEADLINES:
                 opening = cell_text(row.css('p[id^="call-opening"]'))
                 deadline = cell_text(row.css('p[id^="call-deadline"]'))
-                data[label] = clean_text([opening, deadline]).replace("\n", "; ")
+                # "Opening 23.02.2022; Deadline 27.01.2026 17:00, 26.01.2027 17:00"
+                data[label] = "; ".join(
+                    f"{lines[0]} {', '.join(lines[1:])}".strip()
+                    for lines in (opening.splitlines(), deadline.splitlines())
+                    if lines
+                )
             elif len(cells) > 1:
                 links = cells[1].css("a[href]::attr(href)").getall()
                 value = cell_text(cells[1])

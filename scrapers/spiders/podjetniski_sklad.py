@@ -151,7 +151,10 @@ class PodjetniskiSkladSpider(FundingSpider):
             summary=purpose,
             source_status=status,
             published_on=parse_date(found.get("Objava razpisa", "")),
-            evidence={"budget_eur": found.get("Razpisana sredstva", ""), "published_on": found.get("Objava razpisa", "")},
+            evidence={
+                "budget_eur": found.get("Razpisana sredstva", ""),
+                "published_on": found.get("Objava razpisa", ""),
+            },
         )
         item.setdefault("published_on", post.get("date", "")[:10] or None)  # else the post's date on the site
         return item

@@ -97,8 +97,7 @@ class SpiritSpider(FundingSpider):
 
     def _item(self, response: Response, listed: dict[str, Any], text: str) -> dict[str, Any]:
         link = (listed.get("link") or "").strip("/")
-        deadline = local_date(listed.get("validTo"))
-        return self.call(
+        item = self.call(
             response,
             url=listed.get("externalUrl") or PUBLIC_URL.format(link),
             text=text,
@@ -106,10 +105,14 @@ class SpiritSpider(FundingSpider):
             title=clean_text([listed["title"]]),
             publisher="Javna agencija SPIRIT Slovenija",
             published_on=local_date(listed.get("publishDate")),
-            deadlines=[deadline] if deadline else None,
             source_status="open",  # the list is filtered to active calls
-            evidence={"deadlines": listed.get("validTo") or ""},
         )
+        # The deadline text names every cut-off; `validTo` is only the end of the last one.
+        valid_to = local_date(listed.get("validTo"))
+        if not item.get("deadlines") and valid_to:
+            item["deadlines"] = [valid_to]
+            item["evidence"]["deadlines"] = f"validTo: {listed['validTo']}"
+        return item
 
     def _is_active_call(self, listed: dict[str, Any]) -> bool:
         """Active on both of the list's flags (the server filters; this guards a changed filter) and a call."""
