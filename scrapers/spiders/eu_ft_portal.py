@@ -59,7 +59,10 @@ BY_PREFIX = {prefix: (name, fund) for prefix, name, fund in PROGRAMMES.values()}
 
 
 def first(metadata: dict[str, list[str]], key: str) -> str | None:
+    """The first value of a metadata field (each is a list; a bare string is taken as it is)."""
     values = metadata.get(key) or []
+    if isinstance(values, str):
+        return values
     return values[0] if values else None
 
 

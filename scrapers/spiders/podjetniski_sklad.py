@@ -57,9 +57,15 @@ def link_key(url: str) -> str:
     return urlsplit(url).path.rstrip("/").lower()
 
 
-def sections(content: Selector) -> tuple[list[str], dict[str, str]]:
-    """The post's text lines and {section label: its text}; a label heads the lines up to the next."""
-    lines = clean_text(content.css("h1, h2, h3, h4, h5, h6, p, li").xpath("string()").getall()).splitlines()
+def sections(html: str) -> tuple[list[str], dict[str, str]]:
+    """The post's text lines and {section label: its text}; a label heads the lines up to the next.
+
+    A label may be a heading of its own, lead its paragraph ("Razpisani roki: …") or stand before
+    a `<br>` in it (`<p><strong>Upravičenci</strong><br>…</p>`).
+    """
+    content = Selector(text=re.sub(r"<br\s*/?>", "\n", html or "<p></p>", flags=re.IGNORECASE))
+    blocks = content.css("h1, h2, h3, h4, h5, h6, p, li").xpath("string()").getall()
+    lines = clean_text(line for block in blocks for line in block.splitlines()).splitlines()
     found: dict[str, list[str]] = {}
     current = None
     for line in lines:
@@ -138,7 +144,7 @@ class PodjetniskiSkladSpider(FundingSpider):
             yield self.request(POSTS_PATH.format(page=page + 1), cb_kwargs={"page": page + 1, "statuses": statuses})
 
     def _parse_post(self, response: Response, post: dict[str, Any], status: str | None) -> dict[str, Any]:
-        lines, found = sections(Selector(text=post["content"].get("rendered", "") or "<p></p>"))
+        lines, found = sections(post["content"].get("rendered", ""))
         purpose = next((found[label] for label in found if label.startswith("Namen")), None)
         item = self.call(
             response,

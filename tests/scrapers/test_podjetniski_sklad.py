@@ -54,7 +54,8 @@ def test_rest_paging_follows_the_total_pages_header(tmp_path: Path) -> None:
             "link": "https://www.podjetniskisklad.si/sk100-2026-garancije/",
             "title": {"rendered": "SK100 2026 | Garancije za naložbe"},
             "content": {
-                "rendered": "<h3>Razpisana sredstva</h3><p>Skupna višina garancij znaša 20.000.000,00 EUR.</p>"
+                "rendered": "<p><strong>Razpisana sredstva</strong><br>Skupna višina garancij znaša 20.000.000,00 EUR.</p>"
+                "<p><strong>Razpisani roki:</strong> Vloge se oddajajo do 30. 11. 2026.</p>"
             },
         }
     ]
@@ -66,7 +67,9 @@ def test_rest_paging_follows_the_total_pages_header(tmp_path: Path) -> None:
     assert outcome.verdict == "loaded", outcome.reason
     items = feed(outcome)
     assert set(items) == {"sps-39120", "sps-39241", "sps-39500"}  # not in the listing: kept, judged by dates
-    assert items["sps-39500"]["budget_eur"] == 20_000_000 and "source_status" not in items["sps-39500"]
+    # Labels in <strong> before a <br> or a colon open their sections too.
+    assert items["sps-39500"]["budget_eur"] == 20_000_000 and items["sps-39500"]["deadlines"] == ["2026-11-30"]
+    assert "source_status" not in items["sps-39500"]
 
 
 def test_a_listing_of_another_shape_fails_the_run(tmp_path: Path) -> None:
