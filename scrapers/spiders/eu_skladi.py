@@ -19,8 +19,10 @@ from fundscout.extract.dates import parse_date
 from scrapers.site_links import on_site
 from scrapers.spiders.base import FundingSpider, clean_text
 
-# A call is named a "razpis" or "poziv" (javni razpis, javni poziv, razpisi, pozivom, …).
+# A call is named a "razpis" or "poziv" (javni razpis, javni poziv, razpisi, pozivom, …); news of
+# a call's results or selection decisions names it too, but is no call.
 CALL_WORDS = re.compile(r"\b(?:razpis|poziv)\w*", re.IGNORECASE)
+RESULT_WORDS = re.compile(r"\brezultat\w*|\bodločit\w*|\bizbran\w*", re.IGNORECASE)
 BYLINE_DATE = re.compile(r"^\s*objavljeno\s*(\d{2}\.\d{2}\.\d{4})\s*$", re.IGNORECASE)
 
 
@@ -42,7 +44,7 @@ class EuSkladiSpider(FundingSpider):
             if not link or not title:
                 self.layout_unrecognised(response, "a span.summary a title link in each article.entry")
                 continue
-            if not CALL_WORDS.search(title):
+            if not CALL_WORDS.search(title) or RESULT_WORDS.search(title):
                 continue  # news that is not a call
             byline = clean_text([entry.css("span.documentByLine").xpath("string()").get("")])
             yield self.request(

@@ -122,6 +122,7 @@ class EuroAccessSpider(FundingSpider):
         if not calldata or not KNOWN_LABELS & data.keys():
             self.layout_unrecognised(response, "#calldata with div.tr.flex rows of known labels")
             return
+        # The listing is filtered to Slovenia already; a page that names its regions must agree.
         regions = data.get(REGIONS, "")
         if regions and not OPEN_TO_SLOVENIA.search(regions):
             self.crawler.stats.inc_value("fundscout/euro_access/not_open_to_slovenia")

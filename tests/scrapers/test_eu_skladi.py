@@ -21,6 +21,7 @@ def test_news_list_paging_and_calls_only(crawled: Crawled) -> None:
     assert set(crawled.items) == {"euskladi-pametna-omrezja-2017", "euskladi-socialna-vkljucenost-romov-2016"}
     # News that is not a call is not even fetched.
     assert not any("odbor-za-spremljanje" in hit or "delavnica" in hit for hit in crawled.hits)
+    assert not any("rezultati" in hit for hit in crawled.hits)  # results of a call name it, but are no call
 
 
 def test_fields_of_a_call(crawled: Crawled) -> None:
