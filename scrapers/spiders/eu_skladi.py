@@ -9,6 +9,7 @@ every kind, so only items whose title names a call are followed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,8 @@ from scrapers.spiders.base import FundingSpider, clean_text
 # a call's results or selection decisions names it too, but is no call.
 CALL_WORDS = re.compile(r"\b(?:razpis|poziv)\w*", re.IGNORECASE)
 RESULT_WORDS = re.compile(r"\brezultat\w*|\bodločit\w*|\bizbran\w*", re.IGNORECASE)
+# Last day costs of a period are eligible (Regulation 1303/2013, art. 65(2); 1083/2006, art. 56(1)).
+PERIOD_ENDS = {"2007-2013": dt.date(2015, 12, 31), "2014-2020": dt.date(2023, 12, 31)}
 BYLINE_DATE = re.compile(r"^\s*objavljeno\s*(\d{2}\.\d{2}\.\d{4})\s*$", re.IGNORECASE)
 
 
@@ -68,6 +71,12 @@ class EuSkladiSpider(FundingSpider):
             item.setdefault("published_on", published_on)
         # Every call on this portal is cohesion money of 2014–2020 unless its text says otherwise.
         item.setdefault("programme_period", "2014-2020")
+        # A call whose deadline the text does not tell cannot outlast its period's last eligible
+        # day; without this it would count as open for ever.
+        period_end = PERIOD_ENDS.get(item["programme_period"])
+        if not item.get("deadlines") and period_end and dt.date.today() > period_end:
+            item["source_status"] = "closed"
+            item["evidence"]["source_status"] = f"no deadline; the {item['programme_period']} period ended {period_end}"
         yield item
 
     def _parse_published_on(self, byline: str) -> Any:

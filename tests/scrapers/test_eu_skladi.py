@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from spider_runs import Crawled, crawl_once, crawl_twice
+from crawling import fixture_page
+from spider_runs import Crawled, crawl_once, crawl_twice, feed
 
 from scrapers.sample_site import Page
 
@@ -43,3 +45,13 @@ def test_a_news_page_without_its_text_block_fails_the_run(tmp_path: Path) -> Non
     page = Page(b"<html><body><h1 class='documentFirstHeading'>Stran ni na voljo</h1></body></html>")
     outcome = crawl_once("eu_skladi", tmp_path, pages={"/sl/aktualno/novice/pametna-omrezja-2017": page})
     assert outcome.verdict == "failed" and outcome.summary["layout_errors"] == 1
+
+
+def test_a_call_without_a_deadline_is_closed_after_its_period(tmp_path: Path) -> None:
+    key = "/sl/aktualno/novice/pametna-omrezja-2017"
+    page = fixture_page("eu_skladi", key).body.decode()
+    undated = re.sub(r"<p>Rok za oddajo vlog[^<]*</p>", "<p>Vloge se oddajajo do porabe sredstev.</p>", page)
+    outcome = crawl_once("eu_skladi", tmp_path, pages={key: Page(undated.encode())})
+    item = feed(outcome)["euskladi-pametna-omrezja-2017"]
+    assert "deadlines" not in item and item["source_status"] == "closed"  # 2014–2020 ended 31 Dec 2023
+    assert "source_status" not in feed(outcome)["euskladi-socialna-vkljucenost-romov-2016"]  # it has a deadline
