@@ -5,7 +5,8 @@ Two endpoints working clients use (reference real_structure.md §5): the AJAX li
 call's status (`li.post-card`, `span.sps-status__text`: odprto / zaprto / načrtovano), and the
 REST posts of category 83 give each call's text, whose sections open with labels ("Namen
 razpisa", "Razpisana sredstva", "Razpisani roki", "Upravičenci", …). The listing is read first;
-a post the listing marks closed is skipped, one it does not list is kept and judged by its dates.
+only posts the listing shows as open or announced are kept (the listing, asked for every status,
+covers the calls; a post it does not show is an older or other item, counted and skipped).
 """
 
 from __future__ import annotations
@@ -135,15 +136,15 @@ class PodjetniskiSkladSpider(FundingSpider):
             return
         for post in posts:
             status = statuses.get(link_key(post.get("link", "")))
-            if status == "closed":
-                self.crawler.stats.inc_value("fundscout/podjetniski_sklad/closed_skipped")
+            if status not in ("open", "forthcoming"):
+                self.crawler.stats.inc_value(f"fundscout/podjetniski_sklad/skipped_{status or 'not_listed'}")
                 continue
             yield self._parse_post(response, post, status)
         total_pages = int(response.headers.get("X-WP-TotalPages", b"1").decode() or 1)
         if posts and page < total_pages:
             yield self.request(POSTS_PATH.format(page=page + 1), cb_kwargs={"page": page + 1, "statuses": statuses})
 
-    def _parse_post(self, response: Response, post: dict[str, Any], status: str | None) -> dict[str, Any]:
+    def _parse_post(self, response: Response, post: dict[str, Any], status: str) -> dict[str, Any]:
         lines, found = sections(post["content"].get("rendered", ""))
         purpose = next((found[label] for label in found if label.startswith("Namen")), None)
         item = self.call(
