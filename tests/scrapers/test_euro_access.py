@@ -38,6 +38,7 @@ def test_listing_to_call_page_gives_the_call(crawled: Crawled) -> None:
     # Slovenian eligibility: the regions row names Slovenia, and it is kept in the call's text.
     assert "Regions / countries for funding: " in danube["text"] and "Slovenia (Slovenija)" in danube["text"]
     assert "read more" not in danube["text"]  # the button under the objectives is not text
+    assert danube["text"].count("Funding Program") == 1  # the commented-out legacy table is not read
     assert "Link to the call: https://www.interreg-danube.eu/calls/third-call" in danube["text"]
 
 
@@ -102,3 +103,4 @@ def test_the_real_saved_pages_are_read(tmp_path: Path) -> None:
     assert call["deadlines"] == [f"{year}-{month}-{day}"]
     assert call["opens_on"] and call["summary"]
     assert "EU Member States" in call["text"]  # the EU-wide regions row: kept as open to Slovenia
+    assert call["text"].count("Regions / countries for funding") == 1  # not again from the legacy table
