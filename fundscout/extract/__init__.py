@@ -119,7 +119,7 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     publisher = resolve_publisher(find_publisher(text), text, url)
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
-    call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None, url=url)
     # The URL's words: a gazette item's slug tells the kind of an excerpt cut in its preamble; any
     # page's slug that opens with "sprememba/popravek …" or names the call "javni poziv" decides
     # between the kinds of a notice (a news item, `other`, stays one).
@@ -127,8 +127,10 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     if slug_kind and call_type and (call_type.value == "other" or slug_kind == "amendment"):
         call_type = Found(slug_kind, url or "")
     page_kind = page_slug_kind(url)
+    # … unless the text calls itself the other kind ("Predmet javnega razpisa" under a "javni-poziv-…" slug).
+    own_kinds = {"javni_" + k.lower() for k in re.findall(r"javn\w+\s+(razpis|poziv)", text[:3000], re.I)}
     if page_kind and call_type and call_type.value in ("javni_razpis", "javni_poziv", "amendment"):
-        if page_kind == "amendment" or call_type.value != "amendment":
+        if page_kind == "amendment" or (call_type.value != "amendment" and own_kinds <= {page_kind}):
             call_type = Found(page_kind, url or "")
     if call_type:
         put("call_type", call_type.value, call_type.snippet)
