@@ -114,6 +114,8 @@ def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | Non
             return codes, " ".join(sentence.split())[:300]
     if title:
         codes = _classes_in(title)
+        if codes == ["enterprise"] and any(code == "sme" for _, code in _classes_at(text[:4000])):
+            codes = ["sme"]  # "… inovativnih podjetij" in a text about SMEs means those SMEs
         if codes:
             return codes, title
     # No eligibility sentence: the class the page names most often, if any.

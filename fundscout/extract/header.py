@@ -324,7 +324,7 @@ _CALL_WORD = (
 )
 # UL: a line with only "javni razpis" / "javni poziv 36SUB-SOCOB15", the subject on the next lines.
 _UL_TITLE = re.compile(
-    r"^[ \t]*(?P<kind>(?:(?:\d+\.|prvi|drugi|tretji|četrti|peti|šesti|sedmi|osmi)[ \t]+)?javni[ \t]+(?:razpis|poziv))(?:[ \t]+(?P<code>[A-Z0-9][\w-]*\d[\w-]*))?[ \t]*"
+    r"^[ \t]*(?P<kind>(?:(?:\d+\.|prvi|drugi|tretji|četrti|peti|šesti|sedmi|osmi)[ \t]+)?(?:javni[ \t]+(?:razpis|poziv)|(?:javno[ \t]+)?povabilo))(?:[ \t]+(?P<code>[A-Z0-9][\w-]*\d[\w-]*))?[ \t]*"
     r"(?P<first>za\b[^\n]*)?\n(?P<rest>(?:[ \t]*\n){0,2}(?:[^\n]+\n?(?:[ \t]*\n)?){1,3})",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -342,6 +342,11 @@ _AMENDMENT = re.compile(
     r"objavlja\s+(?P<kind>sprememb|popravek|popravk|dopolnitev|dopolnitv)\w*\s+(?P<what>(?:\d+\.\s+)?(?:javnega|javnih)\s+(?:razpisa|poziva)"
     r"[^\n]*?(?=,\s*objavljen|,\s*št\.|\s+\(|\.\s|\.?$))",
     re.I,
+)
+# "Popravek\nV javnem razpisu za opremo …, Uprave RS …, ki je bil objavljen …": the changed call in the locative.
+_AMENDMENT_IN_CALL = re.compile(
+    r"^\s*(?P<kind>Sprememba|Popravek|Dopolnitev)\s*\n\s*V\s+(?P<call>javnem\s+(?:razpisu|pozivu))\s+(?P<subject>za\s[^\n]{10,400})",
+    re.MULTILINE,
 )
 _AMENDMENT_NOMINATIVE = {"sprem": "Sprememba", "popra": "Popravek", "dopol": "Dopolnitev"}
 _AMENDMENT_HEADLINE = re.compile(
@@ -364,7 +369,7 @@ _SECTION_HEADING = re.compile(
 )
 # "… javnega poziva za sofinanciranje …" in running text, any case form of the call word.
 _CALL_IN_TEXT = re.compile(
-    r"(?P<num>\d+\.\s+)?(?P<kind>javn\w+\s+(?:razpis|poziv)\w*|razpis\w*)\s+(?P<code>[A-Z][\w-]*\d[\w-]*(?:\s+\d{4})?\s+[–-]\s+)?"
+    r"(?P<num>\d+\.\s+)?(?P<kind>javn\w+\s+(?:razpis|poziv|povabil)\w*|razpis\w*)\s+(?P<code>[A-Z][\w-]*\d[\w-]*(?:\s+\d{4})?\s+[–-]\s+)?"
     r"(?P<subject>(?<=[–-]\s)[^.\n;]{10,250}|(?:za|lokalnim|o)\s[^.\n;]{10,250}|»[^«]{5,200}«)",
     re.IGNORECASE,
 )
@@ -373,6 +378,8 @@ _KIND_NOMINATIVE = (
     (re.compile(r"javn\w+\s+razpis\w*", re.I), "Javni razpis"),
     (re.compile(r"javn\w+\s+poziv\w*", re.I), "Javni poziv"),
     (re.compile(r"razpis\w*", re.I), "Razpis"),
+    (re.compile(r"javn\w+\s+povabil\w*", re.I), "Javno povabilo"),
+    (re.compile(r"povabil\w*", re.I), "Povabilo"),
 )
 
 
@@ -394,11 +401,23 @@ def find_title(text: str) -> Found | None:
         what = _clean(amendment["what"])
         kind = _AMENDMENT_NOMINATIVE[amendment["kind"].lower()[:5]]
         return Found(f"{kind} {what[0].upper()}{what[1:]}", _clean(amendment.group(0)))
+    m = _AMENDMENT_IN_CALL.search(text[:3000])
+    if m:
+        subject = re.split(r",\s+(?=[A-ZČŠŽ]|ki\s)|\s+\(", m["subject"])[0]
+        kind = "javnega poziva" if m["call"].lower().endswith("pozivu") else "javnega razpisa"
+        return Found(_clean(f"{m['kind'].capitalize()} {kind} {subject}"), _clean(m.group(0)))
     m = _AMENDMENT_HEADLINE.search(text[:1500])
     if m:
         what = _clean(m["what"])
         return Found(f"{m['kind'].capitalize()} {what[0].upper()}{what[1:]}", _clean(m.group(0)))
     m = _UL_TITLE.search(text)
+    named = m and re.match(
+        r"\s*Naziv\s+(?:produkta|razpisa|poziva|programa)\s*:\s*(?P<name>.+?)(?=\s+[A-ZČŠŽ]\w+(?:\s+\w+)?:|$)",
+        m["rest"],
+    )
+    if named:  # "Javni razpis\nNaziv produkta: Semenski kapital … Oznaka produkta: …"
+        kind = _nominative(m["kind"].strip())
+        return Found(trim_title(_clean(f"{kind} {named['name']}")), _clean(m.group(0)))
     if m:
         lines = [m["first"].strip()] if m["first"] else []
         for line in m["rest"].strip().splitlines():
@@ -411,10 +430,10 @@ def find_title(text: str) -> Found | None:
         kind = m["kind"].strip() if m["kind"].isupper() else _nominative(m["kind"])  # keep an all-caps heading
         head = kind + (f" {m['code']}" if m["code"] else "")
         if lines:
-            return Found(_trim_title(_clean(" ".join([head] + lines))), _clean(m.group(0)))
+            return Found(trim_title(_clean(" ".join([head] + lines))), _clean(m.group(0)))
     m = _UL_SUBJECT_ONLY.search(text)
     if m:
-        return Found(_trim_title("Javni razpis " + _clean(m["rest"])), _clean(m.group(0)))
+        return Found(trim_title("Javni razpis " + _clean(m["rest"])), _clean(m.group(0)))
     # Other pages: the first heading-like line that names a call.
     for line in text.strip().splitlines()[:15]:
         line = line.strip()
@@ -441,8 +460,52 @@ def find_title(text: str) -> Found | None:
             and (re.match(_CALL_WORD, line, re.IGNORECASE) or re.search(r"\bza\b|\bfor\b|[»:–]", line))
             and not re.search(r"[.!?]\s*$|:$", line)
         ):
-            return Found(_trim_title(_clean(line)), line)
-    # News: "… je objavljen Javni razpis za …", "… rok za prijavo na javni poziv za …".
+            return Found(trim_title(_clean(line)), line)
+    return find_call_in_text(text) or _english_call(text)
+
+
+# An English page: a call named in a sentence ("The first URBACT IV call for Action Planning Networks is
+# open"), else its first heading-like line (EU portals head the page with the topic's name).
+_ENGLISH_CALL = re.compile(
+    r"\b(?:the\s+)?(?:(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+)?"
+    r"(?P<title>(?:[A-Z][\w-]*\s+){1,4}call\s+for\s+(?:[A-Z][\w-]*\s*){1,6}?)\s+(?:is|are|has|will|opens?)\b"
+)
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|for|to|with|is|are)\b", re.IGNORECASE)
+_SLOVENE_LETTERS = re.compile(r"[čšžČŠŽ]|\b(?:za|je|so|ali|na|ter)\b")
+_PAGE_FURNITURE = re.compile(
+    r"^(?:skip|filter|search|go to|menu|home|cookie|log ?in|sign|share|print|back|closed|open|forthcoming)\b", re.I
+)
+
+
+def _is_english(text: str) -> bool:
+    head = text[:2000]
+    english = len(_ENGLISH_WORDS.findall(head))
+    return english >= 3 and english >= 5 * len(_SLOVENE_LETTERS.findall(head))
+
+
+def _english_call(text: str) -> Found | None:
+    m = _ENGLISH_CALL.search(text[:2000]) if _is_english(text) else None
+    return Found(_clean(m["title"]), _clean(m.group(0))) if m else None
+
+
+def english_heading(text: str) -> Found | None:
+    """The first heading-like line of an English page that is no page furniture and no body's name."""
+    if not _is_english(text):
+        return None
+    for line in text.strip().splitlines()[:10]:
+        line = line.strip()
+        if (
+            3 <= len(line.split()) <= 20
+            and not re.search(r"[.!?:]$", line)
+            and not _PAGE_FURNITURE.match(line)
+            and not _BODY.match(line)
+        ):
+            return Found(_clean(line), line)
+    return None
+
+
+def find_call_in_text(text: str) -> Found | None:
+    """The call a sentence names: "… je objavljen Javni razpis za …", "… rok za prijavo na javni poziv za …"."""
     found = list(_CALL_IN_TEXT.finditer(text))
     # Prefer the call a sentence reports as published over one named in a headline or aside.
     m = next(
@@ -452,11 +515,17 @@ def find_title(text: str) -> Found | None:
     if m:
         title = (m["num"] or "") + (m["kind"].lower() if m["num"] else _nominative(m["kind"]))
         title += " " + (m["code"] or "") + re.sub(r"\s+(?:se|je|so|bo|bodo|ki)\s.*$", "", m["subject"])
-        return Found(_trim_title(_clean(title)), _clean(m.group(0)))
+        return Found(trim_title(_clean(title)), _clean(m.group(0)))
     return None
 
 
-def _trim_title(title: str) -> str:
+def trim_title(title: str) -> str:
+    reported = re.search(r"\bobjavlja\s+(?=(?:\d+\.\s+)?(?:javn\w+\s+)?(?:razpis|poziv|povabil))", title)
+    if reported:  # "Agencija … objavlja javni poziv lokalnim skupnostim …." is a heading in sentence form
+        title = title[reported.end() :].rstrip(".")
+        title = title[0].upper() + title[1:]
+    title = re.sub(r"\s*\((?:Ur\.|Uradn)[^)]*\)", "", title)  # "(Ur. list št. 82/2018 z dne …)"
+    title = re.sub(r",?\s+objavljen\w*\s+v\s+Uradn\w+\s+list.*$", "", title, flags=re.IGNORECASE)
     title = re.sub(r"\s*[:–-]\s*(?:€|EUR)\s*\d.*$", "", title)
     title = re.sub(r"\s+(?:Namen|Predmet|Cilj)\s+(?:in\s+\w+\s+)?(?:javnega\s+)?(?:razpisa|poziva)\b.*$", "", title)
     if len(title) > 150:

@@ -1,6 +1,7 @@
 """Uradni list header, publisher, title and call type."""
 
 from fundscout.extract.header import (
+    english_heading,
     find_call_type,
     find_gazette,
     find_notice_number,
@@ -266,3 +267,24 @@ def test_a_call_reported_on_a_site_its_publisher_does_not_own_is_news():
     republished = text + "\nPredmet javnega razpisa je sofinanciranje športa."
     found = find_call_type(republished, "Javni razpis za šport", gazette_page=False, url="https://rra.example.org/a")
     assert found.value == "javni_razpis"
+
+
+def test_titles_of_amendments_and_invitations_in_the_gazette():
+    popravek = (
+        "Ob-10/15 , Stran 4\nPopravek\nV javnem razpisu za nakup opreme za leto 2015, Občine Bled, ki je bil objavljen"
+    )
+    assert find_title(popravek).value == "Popravek javnega razpisa za nakup opreme za leto 2015"
+    povabilo = (
+        "Ob-11/17, Stran 9\nPovabilo \nk predložitvi vlog za sofinanciranje prenove stavb\n1. Splošne informacije"
+    )
+    assert find_title(povabilo).value == "Povabilo k predložitvi vlog za sofinanciranje prenove stavb"
+    product = "Ob-12/14\nJavni razpis\nNaziv produkta: Mikrokrediti za zagon podjetij (MK 2014) Oznaka produkta: MK"
+    assert find_title(product).value == "Javni razpis Mikrokrediti za zagon podjetij (MK 2014)"
+
+
+def test_titles_of_english_pages():
+    text = "Apply now\nThe second EXAMPLE III call for Pilot Networks is open until 3 May 2024."
+    assert find_title(text).value == "EXAMPLE III call for Pilot Networks"
+    page = "Skip to main content\nClosed\nSupporting the resilience of water networks\n- Identifier\n- X-1 and the rest"
+    assert english_heading(page).value == "Supporting the resilience of water networks"
+    assert english_heading("Razpis za društva in zveze\nPredmet razpisa je") is None
