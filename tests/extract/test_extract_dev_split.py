@@ -17,7 +17,7 @@ from fundscout.records import CallRecord
 from matching import learn
 from matching.evaluate import evaluate_split
 from matching.files import calls_from_notices
-from matching.model import FEATURES, RankingModel, load_model
+from matching.model import FEATURES, MODEL_PATH, RankingModel, load_model
 from matching.profiles import entry_from_profile
 from tests.conftest import SHARED_DIR
 
@@ -86,6 +86,8 @@ def test_train_is_deterministic_and_evaluate_uses_the_file(split, tmp_path):
     assert first == second
     data = json.loads(first)
     assert data["features"] == list(FEATURES) and len(data["weights"]) == len(FEATURES)
+    fingerprint = data["trained_on"].pop("inputs_sha256")
+    assert len(fingerprint) == 16 and "feedback" not in data["trained_on"]
     assert data["trained_on"] == {
         "split": "synthetic",
         "notices": 16,
@@ -191,3 +193,13 @@ def test_every_dev_notice_gives_a_valid_record():
         CallRecord.model_validate(
             {"id": "dev-1", "url": row["url"], "source": "test", **fields, "evidence": found.evidence}
         )
+
+
+@shared
+def test_the_documented_train_run_reproduces_the_shipped_model(tmp_path):
+    out = tmp_path / "ranking.json"
+    firms = SHARED_DIR / "eval" / "firms.csv"
+    args = ["train", "--split", str(SPLIT), "--firms", str(firms), "--date", "2026-12-01", "--output", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == MODEL_PATH.read_bytes()  # byte for byte: same inputs, same weights
