@@ -159,12 +159,22 @@ def evaluate_split(
         judged = read_judgments(judgments_path, {n["id"] for n in notices})
         profiles = read_firms_csv(firms_csv).firms
         firms = [entry_from_profile(p) for p in profiles]
+        pooled: dict[str, dict[str, list[tuple[float, str]]]] = {}
         report["ranking"] = {
             name: spread(values)
             for name, values in cross_validate_ranking(
-                firms, calls, judged, assignment, ranking_fitters(model, k), today, extra=_baselines(profiles, notices)
+                firms,
+                calls,
+                judged,
+                assignment,
+                ranking_fitters(model, k),
+                today,
+                extra=_baselines(profiles, notices),
+                pooled=pooled,
             ).items()
         }
+        # The whole list: every notice ranked at once for each firm, by its out-of-fold score.
+        report["ranking_whole_list"] = {name: mean_ndcg(judged, ranked) for name, ranked in pooled.items()}
         answered = feedback_table(feedback, today)
         if answered is not None:
             with_feedback = cross_validate_ranking(
@@ -253,6 +263,12 @@ def format_report(report: dict[str, Any]) -> list[str]:
             ranking["bm25"],
             ranking["hand_set"],
         )
+        whole = report.get("ranking_whole_list") or {}
+        if whole:
+            lines.append(
+                f"{'  whole list (all notices, out-of-fold)':<40}"
+                + "".join(f"{whole[n]:>14.3f}" for n in ("ours", "keyword", "bm25", "hand_set"))
+            )
         if "ours_feedback" in ranking:
             line(f"  refitted with {ranking['feedback_judgments']} feedback judgments", ranking["ours_feedback"])
     return lines

@@ -250,13 +250,15 @@ def cross_validate_ranking(
     today: dt.date,
     extra: Callable[[PairTable], dict[str, np.ndarray]] | None = None,
     extra_train: PairTable | None = None,
+    pooled: dict[str, dict[str, list[tuple[float, str]]]] | None = None,
 ) -> dict[str, list[float | None]]:
     """nDCG@5 per fold of each fitter, fitted on the other folds' calls and scored on this fold's
     (None for a fold without a relevant judged call). With one fold the fitters get None.
 
     `extra(test)` adds unfitted rankings (baselines) scored on the same held-out pairs;
     `extra_train` (firms' feedback, feedback_table) joins every fold's training pairs, less any
-    pair of a held-out call."""
+    pair of a held-out call. `pooled`, if given, collects every held-out score per ranking and firm
+    (so the whole list can be ranked from out-of-fold scores: no pair scored by a model fitted on it)."""
     out: dict[str, list[float | None]] = {}
     for fold in sorted(set(folds.values())):
         train_calls = [c for c in calls if folds[c.call_id] != fold]
@@ -268,10 +270,22 @@ def cross_validate_ranking(
         test = pair_table(firms, [c for c in calls if folds[c.call_id] == fold], judgments, today)
         for name, fit in fitters.items():
             model = fit(train)
-            out.setdefault(name, []).append(table_ndcg(test, score_table(model, test), judgments))
+            scores = score_table(model, test)
+            out.setdefault(name, []).append(table_ndcg(test, scores, judgments))
+            _pool(pooled, name, test, scores)
         for name, scores in (extra(test) if extra else {}).items():
             out.setdefault(name, []).append(table_ndcg(test, scores, judgments))
+            _pool(pooled, name, test, scores)
     return out
+
+
+def _pool(pooled: dict[str, dict[str, list[tuple[float, str]]]] | None, name: str, test: PairTable, scores) -> None:
+    """Keep held-out scores, to rank each firm's whole list from the out-of-fold scores afterwards."""
+    if pooled is None:
+        return
+    ranked = pooled.setdefault(name, {})
+    for firm, call, score in zip(test.firm_ids.tolist(), test.call_ids.tolist(), np.asarray(scores).tolist()):
+        ranked.setdefault(firm, []).append((float(score), call))
 
 
 def summary(values: list[float | None]) -> dict[str, float]:

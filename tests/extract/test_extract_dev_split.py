@@ -118,8 +118,11 @@ def test_evaluate_reports_every_measure_per_fold(split):
         value = report["ranking"][name]
         assert len(value["folds"]) == 3 and 0 <= value["mean"] <= 1 and value["sd"] >= 0
     assert all(len(v["folds"]) == 3 for v in report["extraction"]["ours"].values())
+    whole = report["ranking_whole_list"]  # every notice ranked at once, by out-of-fold scores
+    assert set(whole) == {"ours", "hand_set", "keyword", "bm25"} and all(0 <= v <= 1 for v in whole.values())
     result = CliRunner().invoke(app, ["evaluate", "--split", str(split), "--folds", "3"])
     assert result.exit_code == 0 and "3-fold" in result.output and "ranking nDCG@5" in result.output
+    assert "whole list" in result.output
 
 
 def test_cross_validation_never_scores_a_row_with_a_model_fitted_on_it(split, monkeypatch):
