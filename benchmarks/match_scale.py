@@ -27,7 +27,7 @@ from matching.features import call_vectors, firm_vectors
 from matching.model import apply_link, load_model
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import eligibility_table
-from matching.scoring import PARTS, TEXT_SCALE, Matcher, TextSpace, top_k
+from matching.scoring import PARTS, TEXT_SCALE, Matcher, TextSpace
 from matching.taxonomy import domains, secondary
 
 TODAY = dt.date(2026, 11, 24)
@@ -132,8 +132,8 @@ def vectorised_top(entries: list, profiles: list, k: int) -> tuple[np.ndarray, n
     matcher = Matcher(entries, profiles, table, index)
     best_calls = np.empty((len(entries), min(k, len(profiles))), np.int32)
     best_scores = np.empty_like(best_calls, dtype=np.float32)
-    for start, block in matcher.chunks():
-        best_calls[start : start + len(block)], best_scores[start : start + len(block)] = top_k(block, k)
+    for start, columns, values in matcher.top_blocks(k):
+        best_calls[start : start + len(columns)], best_scores[start : start + len(columns)] = columns, values
     return best_calls, best_scores
 
 

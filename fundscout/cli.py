@@ -30,7 +30,7 @@ from matching.firms import import_firms_file
 from matching.learn import FOLDS, SEED, read_judgments, train_model
 from matching.model import MODEL_PATH, write_model
 from matching.profiles import entry_from_profile
-from matching.store import match_store
+from matching.store import match_store, stored_feedback
 from reports.briefs import draft_briefs
 from reports.digest import BadToken, run_weekly, unsubscribe_firm
 from reports.digest import unsubscribe as unsubscribe_token
@@ -396,14 +396,18 @@ def evaluate(
     model: Annotated[
         Path | None, typer.Option("--model", help="Ranking model file [default: data/models/ranking.json].")
     ] = None,
+    feedback: Annotated[
+        bool, typer.Option("--feedback", help="Also refit with the firms' digest responses in the store, to compare.")
+    ] = False,
 ) -> None:
     """Quality report on a labelled split: extraction, domains and ranking, each beside its baselines
     (mean ± sd over cross-validation folds)."""
     if not (split / "notices.jsonl").exists():
         typer.echo(f"error: {split}: no notices.jsonl in this directory", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    responses = stored_feedback(_store().database_url) if feedback else None
     try:
-        report = evaluate_split(split, firms, folds=folds, seed=seed, model_path=model)
+        report = evaluate_split(split, firms, folds=folds, seed=seed, model_path=model, feedback=responses)
     except InputError as exc:
         _fail_input(exc.errors)
     for line in format_report(report):
@@ -422,6 +426,14 @@ def train(
     ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="CV folds for choosing the model.")] = FOLDS,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the fold assignment.")] = SEED,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback",
+            help="Add the firms' digest responses in the store (prijavljamo se 3, zanima nas 2, ni relevantno 0) "
+            "to the training pairs; the model file records how many.",
+        ),
+    ] = False,
 ) -> None:
     """Fit the ranking model on graded judgments and write the model file (weights and counts, no text).
 
@@ -448,7 +460,10 @@ def train(
         _fail_input(exc.errors)
     entries = [entry_from_profile(p) for p in parsed.firms]
     judged = read_judgments(judgments, {c.call_id for c in calls})
-    model = train_model(entries, calls, judged, today, split_name=split.resolve().name, folds=folds, seed=seed)
+    responses = stored_feedback(_store().database_url) if feedback else None
+    model = train_model(
+        entries, calls, judged, today, split_name=split.resolve().name, folds=folds, seed=seed, feedback=responses
+    )
     write_model(model, output)
     cv = model.meta["cv"]["candidates"]
     for name, value in cv.items():

@@ -96,6 +96,9 @@ class CallTerms:
     unresolved_area: str | None = None  # limited to an area whose municipalities we do not know
     opens_on: dt.date | None = None
     source_status: str | None = None  # fields.STATUSES code the source shows
+    # Applicants the extraction guessed without an eligibility sentence (the title's or the page's most
+    # named classes): whom the call addresses, never grounds for "not eligible" (unknown stays unknown).
+    guessed_applicants: tuple[str, ...] = ()
 
 
 @dataclass

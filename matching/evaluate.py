@@ -36,8 +36,10 @@ from matching.learn import (
     FITTERS,
     FOLDS,
     SEED,
+    Feedback,
     PairTable,
     cross_validate_ranking,
+    feedback_table,
     fold_of,
     mean_ndcg,
     read_judgments,
@@ -117,7 +119,10 @@ def evaluate_split(
     seed: int = SEED,
     model_path: Path | None = None,
     today: dt.date | None = None,
+    feedback: Feedback | None = None,
 ) -> dict[str, Any]:
+    """The report of `fundscout evaluate`; with `feedback` (firms' digest responses) the ranking is
+    also refitted with them added to every fold's training pairs, to show what they change."""
     notices_path = split / "notices.jsonl"
     notices = _rows(notices_path)
     today = today or dt.date.today()
@@ -154,12 +159,35 @@ def evaluate_split(
         judged = read_judgments(judgments_path, {n["id"] for n in notices})
         profiles = read_firms_csv(firms_csv).firms
         firms = [entry_from_profile(p) for p in profiles]
+        pooled: dict[str, dict[str, list[tuple[float, str]]]] = {}
         report["ranking"] = {
             name: spread(values)
             for name, values in cross_validate_ranking(
-                firms, calls, judged, assignment, ranking_fitters(model, k), today, extra=_baselines(profiles, notices)
+                firms,
+                calls,
+                judged,
+                assignment,
+                ranking_fitters(model, k),
+                today,
+                extra=_baselines(profiles, notices),
+                pooled=pooled,
             ).items()
         }
+        # The whole list: every notice ranked at once for each firm, by its out-of-fold score.
+        report["ranking_whole_list"] = {name: mean_ndcg(judged, ranked) for name, ranked in pooled.items()}
+        answered = feedback_table(feedback, today)
+        if answered is not None:
+            with_feedback = cross_validate_ranking(
+                firms,
+                calls,
+                judged,
+                assignment,
+                {"ours": ranking_fitters(model, k)["ours"]},
+                today,
+                extra_train=answered,
+            )
+            report["ranking"]["ours_feedback"] = spread(with_feedback["ours"])
+            report["ranking"]["feedback_judgments"] = feedback.count if feedback else 0
         report["ranking"]["firms_judged"] = sum(1 for r in judged.values() if any(r.values()))
     else:
         report["ranking"] = None
@@ -235,4 +263,12 @@ def format_report(report: dict[str, Any]) -> list[str]:
             ranking["bm25"],
             ranking["hand_set"],
         )
+        whole = report.get("ranking_whole_list") or {}
+        if whole:
+            lines.append(
+                f"{'  whole list (all notices, out-of-fold)':<40}"
+                + "".join(f"{whole[n]:>14.3f}" for n in ("ours", "keyword", "bm25", "hand_set"))
+            )
+        if "ours_feedback" in ranking:
+            line(f"  refitted with {ranking['feedback_judgments']} feedback judgments", ranking["ours_feedback"])
     return lines

@@ -194,8 +194,16 @@ def audience_vector(firm: FirmEntry) -> np.ndarray:
     return np.array([1.0 if code in kinds else 0.0 for code in AUDIENCE_CODES], np.float32)
 
 
-def call_audience(applicant_types: Sequence[str], wording: dict[str, float]) -> dict[str, float]:
-    """Extracted eligible applicants when known, else the audience the wording suggests."""
+def call_audience(
+    applicant_types: Sequence[str], wording: dict[str, float], guessed: Sequence[str] = ()
+) -> dict[str, float]:
+    """Extracted eligible applicants when stated; else the audience the wording suggests, where the
+    applicants guessed without an eligibility sentence count fully and no class drops below unknown."""
+    if not applicant_types and guessed:
+        out = {code: UNKNOWN_AUDIENCE for code in AUDIENCE_CODES if code != "startup"}
+        out.update({k: max(v, out.get(k, 0.0)) for k, v in wording.items()})
+        out.update({AUDIENCE_OF.get(t, t): 1.0 for t in guessed if AUDIENCE_OF.get(t, t) in AUDIENCE_CODES})
+        return out
     explicit = {AUDIENCE_OF.get(t, t) for t in applicant_types if t != "other"}
     if explicit:  # the wording still tells whether an SME call is for start-ups
         return {

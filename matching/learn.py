@@ -15,14 +15,20 @@ all linear with sign bounds (relevance parts >= 0, mismatch <= 0, eligibility st
 
 `fundscout train` picks the candidate with the best mean nDCG@5 over CV folds (notices split into
 FOLDS seeded groups, a notice with all its judgments in one fold), refits it on the whole split
-and writes data/models/ranking.json with what it was trained on and the CV figures. On the dev
-split (133 notices, 275 judgments) that is `ridge` (see the file's `cv` entry for all candidates
-beside the hand-set weights; the candidates differ by less than the spread over folds).
+and writes data/models/ranking.json with what it was trained on (counts and a fingerprint of the
+ids and grades used) and the CV figures. On the dev split (133 notices, 275 judgments) that is
+`logistic` (see the file's `cv` entry for all candidates beside the hand-set weights; they differ
+by less than the spread over folds).
+
+Firms' responses to their digests (`fundscout feedback`, stored in `firm_feedback`) are judgments
+too (FEEDBACK_GRADES; only the pairs a firm answered): `fundscout train --feedback` adds them to the
+training pairs of every fold and of the final fit, and records how many in the model file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -58,6 +64,46 @@ class PairTable:
         return PairTable(
             self.firm_ids[rows], self.call_ids[rows], self.features[rows], self.grades[rows], self.judged[rows]
         )
+
+    def plus(self, other: PairTable | None) -> PairTable:
+        """This table's rows, then `other`'s."""
+        if other is None or not len(other.grades):
+            return self
+        return PairTable(
+            *(np.concatenate([a, b]) for a, b in zip(self._columns(), other._columns()))  # type: ignore[arg-type]
+        )
+
+    def _columns(self) -> tuple[np.ndarray, ...]:
+        return self.firm_ids, self.call_ids, self.features, self.grades, self.judged
+
+
+# A firm's response in its returned digest (reports/digest/feedback.py) as a judgment grade.
+FEEDBACK_GRADES = {"applying": 3, "interested": 2, "not_relevant": 0}
+
+
+@dataclass
+class Feedback:
+    """Firms' digest responses as judgments on the store's calls: only the answered pairs count (a
+    call the firm did not answer is no judgment of it)."""
+
+    firms: Sequence[FirmEntry]
+    calls: Sequence[CallProfile]
+    judgments: dict[str, dict[str, int]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(rel) for rel in self.judgments.values())
+
+
+def feedback_table(feedback: Feedback | None, today: dt.date) -> PairTable | None:
+    """The answered pairs of `feedback`, featurised like the labelled ones; None without any."""
+    if feedback is None or not feedback.count:
+        return None
+    table = pair_table(feedback.firms, feedback.calls, feedback.judgments, today)
+    answered = [c in feedback.judgments.get(f, {}) for f, c in zip(table.firm_ids.tolist(), table.call_ids.tolist())]
+    rows = table.subset(np.flatnonzero(answered))
+    rows.judged[:] = True
+    return rows
 
 
 def pair_table(
@@ -203,22 +249,43 @@ def cross_validate_ranking(
     fitters: dict[str, Callable[[PairTable], RankingModel]],
     today: dt.date,
     extra: Callable[[PairTable], dict[str, np.ndarray]] | None = None,
+    extra_train: PairTable | None = None,
+    pooled: dict[str, dict[str, list[tuple[float, str]]]] | None = None,
 ) -> dict[str, list[float | None]]:
     """nDCG@5 per fold of each fitter, fitted on the other folds' calls and scored on this fold's
     (None for a fold without a relevant judged call). With one fold the fitters get None.
 
-    `extra(test)` adds unfitted rankings (baselines) scored on the same held-out pairs."""
+    `extra(test)` adds unfitted rankings (baselines) scored on the same held-out pairs;
+    `extra_train` (firms' feedback, feedback_table) joins every fold's training pairs, less any
+    pair of a held-out call. `pooled`, if given, collects every held-out score per ranking and firm
+    (so the whole list can be ranked from out-of-fold scores: no pair scored by a model fitted on it)."""
     out: dict[str, list[float | None]] = {}
     for fold in sorted(set(folds.values())):
         train_calls = [c for c in calls if folds[c.call_id] != fold]
+        held_out = {c.call_id for c in calls if folds[c.call_id] == fold}
         train = pair_table(firms, train_calls, judgments, today) if train_calls else None
+        if train is not None and extra_train is not None:
+            keep = np.flatnonzero([c not in held_out for c in extra_train.call_ids.tolist()])
+            train = train.plus(extra_train.subset(keep))
         test = pair_table(firms, [c for c in calls if folds[c.call_id] == fold], judgments, today)
         for name, fit in fitters.items():
             model = fit(train)
-            out.setdefault(name, []).append(table_ndcg(test, score_table(model, test), judgments))
+            scores = score_table(model, test)
+            out.setdefault(name, []).append(table_ndcg(test, scores, judgments))
+            _pool(pooled, name, test, scores)
         for name, scores in (extra(test) if extra else {}).items():
             out.setdefault(name, []).append(table_ndcg(test, scores, judgments))
+            _pool(pooled, name, test, scores)
     return out
+
+
+def _pool(pooled: dict[str, dict[str, list[tuple[float, str]]]] | None, name: str, test: PairTable, scores) -> None:
+    """Keep held-out scores, to rank each firm's whole list from the out-of-fold scores afterwards."""
+    if pooled is None:
+        return
+    ranked = pooled.setdefault(name, {})
+    for firm, call, score in zip(test.firm_ids.tolist(), test.call_ids.tolist(), np.asarray(scores).tolist()):
+        ranked.setdefault(firm, []).append((float(score), call))
 
 
 def summary(values: list[float | None]) -> dict[str, float]:
@@ -235,29 +302,49 @@ def train_model(
     split_name: str,
     folds: int = FOLDS,
     seed: int = SEED,
+    feedback: Feedback | None = None,
 ) -> RankingModel:
-    """The best candidate by CV nDCG@5, refitted on all calls, with what it was trained on."""
+    """The best candidate by CV nDCG@5 (folds over the labelled notices; the firms' feedback, if
+    any, always on the training side), refitted on all of it, with what it was trained on."""
     assignment = fold_of([c.call_id for c in calls], folds, seed)
     fitters = {"hand_set": lambda _: HAND_SET, **FITTERS}
+    answered = feedback_table(feedback, today)
     cv = {
         name: summary(v)
-        for name, v in cross_validate_ranking(firms, calls, judgments, assignment, fitters, today).items()
+        for name, v in cross_validate_ranking(
+            firms, calls, judgments, assignment, fitters, today, extra_train=answered
+        ).items()
     }
     chosen = max(FITTERS, key=lambda name: (cv[name]["mean"], -list(FITTERS).index(name)))
     table = pair_table(firms, calls, judgments, today)
-    model = FITTERS[chosen](table)
+    model = FITTERS[chosen](table.plus(answered))
     ids = {c.call_id for c in calls}
-    n_judgments = sum(1 for rel in judgments.values() for c in rel if c in ids)
+    used = {f: {c: g for c, g in rel.items() if c in ids} for f, rel in judgments.items()}
+    trained_on: dict[str, Any] = {
+        "split": split_name,
+        "notices": len(calls),
+        "judgments": sum(len(rel) for rel in used.values()),
+        "firms": len(firms),
+        "firms_judged": len({f for f in table.firm_ids[table.judged].tolist()}),
+        "pairs": int(table.judged.sum()),
+        "date": today.isoformat(),
+    }
+    if feedback is not None and feedback.count:
+        trained_on["feedback"] = {
+            "firms": len(feedback.judgments),
+            "calls": len({c for rel in feedback.judgments.values() for c in rel}),
+            "judgments": feedback.count,
+        }
+    # Which inputs exactly: notice and firm ids, every grade used (labelled and feedback); no text.
+    inputs = [
+        sorted(ids),
+        sorted(f.firm_id for f in firms),
+        sorted(used.items()),
+        sorted((feedback.judgments if feedback else {}).items()),
+    ]
+    trained_on["inputs_sha256"] = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
     meta: dict[str, Any] = {
-        "trained_on": {
-            "split": split_name,
-            "notices": len(calls),
-            "judgments": n_judgments,
-            "firms": len(firms),
-            "firms_judged": len({f for f in table.firm_ids[table.judged].tolist()}),
-            "pairs": int(table.judged.sum()),
-            "date": today.isoformat(),
-        },
+        "trained_on": trained_on,
         "fit": {"l2": L2, "bounds": "relevance parts >= 0, mismatch <= 0, eligibility steps <= -0.01"},
         "cv": {"folds": folds, "seed": seed, "metric": "ndcg@5", "chosen": chosen, "candidates": cv},
     }

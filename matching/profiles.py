@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from fundscout.extract.applicants import stated_applicants
 from fundscout.fields import LEGAL_FORMS
 from fundscout.records import FirmRecord
 from fundscout.reference import find_municipality
@@ -88,8 +89,11 @@ def call_terms(fields: dict[str, Any], text: str = "") -> CallTerms:
     publisher that is a municipality."""
     publisher = str(fields.get("publisher") or "")
     local = local_area(text) or (local_area(f"{publisher} objavlja") if _MUNICIPAL.match(publisher) else ())
+    applicants = tuple(fields.get("applicant_types") or ())
+    guessed = bool(applicants and text.strip() and not stated_applicants(text))
     return CallTerms(
-        applicant_types=tuple(fields.get("applicant_types") or ()),
+        applicant_types=() if guessed else applicants,
+        guessed_applicants=applicants if guessed else (),
         cohesion_regions=tuple(fields.get("cohesion_regions") or ()),
         deadlines=as_dates(fields.get("deadlines") or ()),
         until_funds_spent=bool(fields.get("until_funds_spent")),
@@ -140,7 +144,7 @@ def call_profile(call_id: str, title: str, text: str, terms: CallTerms) -> CallP
         domains=subject_confidences(labels, scored),
         s4={label.domain: label.score for label in s4},
         labels=labels,
-        audience=call_audience(terms.applicant_types, wording),
+        audience=call_audience(terms.applicant_types, wording, terms.guessed_applicants),
         purposes=_confidences(score_concepts(title, text, "thematic_objectives", analysis)),
         trades=_confidences(score_concepts(title, text, "nace_hints", analysis)),
         features=text_features(analysis),

@@ -156,8 +156,9 @@ class Matcher:
         self.scale = float(factors[0])
         self.class_index = class_index
 
-    def chunks(self) -> Iterator[tuple[int, np.ndarray]]:
-        """(first firm index, scores 0-100 of a block of firms x all calls)."""
+    def _linear(self) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """(first firm index, linear scores of a block of firms x all calls before the link, a
+        reusable scratch array of the block's shape)."""
         n_calls = max(1, len(self.calls))
         step = max(1, CHUNK_PAIRS // n_calls)
         lookup = np.empty((min(step, len(self.firms)), len(self.calls)), np.float32)  # reused: no page faults
@@ -169,13 +170,31 @@ class Matcher:
             if self.offset is not None:
                 np.take(self.offset, self.class_index[start : start + step], axis=0, out=rows)
                 block += rows
+            yield start, block, rows
+
+    def chunks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(first firm index, scores 0-100 of a block of firms x all calls)."""
+        for start, block, rows in self._linear():
             apply_link(self.model.link, block)
             if self.factor is not None:
-                np.take(self.factor, self.class_index[start : start + step], axis=0, out=rows)
+                np.take(self.factor, self.class_index[start : start + len(block)], axis=0, out=rows)
                 block *= rows
             else:
                 block *= self.scale
             yield start, block
+
+    def top_blocks(self, k: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """(first firm index, columns, scores 0-100) of each block's best k calls per firm, best first.
+        When the eligibility factor is one for every verdict (fitted models), the link, which keeps
+        the order, is applied to the kept scores only, not to every pair."""
+        if self.factor is not None:
+            for start, block in self.chunks():
+                yield start, *top_k(block, k)
+            return
+        for start, block, _ in self._linear():
+            columns, values = top_k(block, k)
+            values = apply_link(self.model.link, np.ascontiguousarray(values, np.float32)) * np.float32(self.scale)
+            yield start, columns, values
 
     def pair_features(self) -> np.ndarray:
         """FEATURES of every pair, (firms x calls) rows, firm-major: what the model weighs. For
@@ -200,12 +219,14 @@ class Matcher:
 
     def top(self, k: int | None) -> Iterator[Ranked]:
         """Best k calls per firm (all calls when k is None), best first."""
+        if k is not None and k < len(self.calls):
+            for start, columns, values in self.top_blocks(k):
+                for row in range(columns.shape[0]):
+                    for col, value in zip(columns[row].tolist(), values[row].tolist()):
+                        yield Ranked(start + row, col, value)
+            return
         for start, block in self.chunks():
-            n = block.shape[1]
-            if k is None or k >= n:
-                order = np.argsort(-block, axis=1, kind="stable")
-            else:
-                order, _ = top_k(block, k)
+            order = np.argsort(-block, axis=1, kind="stable")
             for row in range(block.shape[0]):
                 for col in order[row]:
                     yield Ranked(start + row, int(col), float(block[row, col]))

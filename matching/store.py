@@ -13,12 +13,14 @@ from sqlalchemy import delete, select
 
 from fundscout.config import STORE_MIN_SCORE
 from fundscout.db import session_scope
-from fundscout.db.models import Call, CallDomain, Firm, Match, utcnow
+from fundscout.db.models import Call, CallDomain, Firm, FirmFeedback, Match, utcnow
 from fundscout.reference import REFERENCE_DIR
 from fundscout.status import call_status
 from matching.eligibility import (
     assess,
 )
+from matching.features import CallProfile, FirmEntry
+from matching.learn import FEEDBACK_GRADES, Feedback
 from matching.normalise import keys
 from matching.profiles import call_profile, call_terms, firm_entry
 from matching.ranking import build_matcher
@@ -60,6 +62,57 @@ def _call_text(call: Any) -> str:
     return call.text or "\n".join(filter(None, [call.summary, call.programme, call.publisher]))
 
 
+_TERM_FIELDS = (
+    "applicant_types",
+    "cohesion_regions",
+    "deadlines",
+    "until_funds_spent",
+    "withdrawn",
+    "opens_on",
+    "source_status",
+    "publisher",
+)
+
+
+def stored_call_profile(call: Call) -> CallProfile:
+    """A stored call ready for matching, read as the file mode reads a notice."""
+    fields = {name: getattr(call, name) for name in _TERM_FIELDS}
+    return call_profile(call.id, call.title, _call_text(call), call_terms(fields, _call_text(call)))
+
+
+def stored_firm_entry(firm: Firm) -> FirmEntry:
+    return firm_entry(
+        firm.firm_id,
+        firm.name,
+        firm.legal_form,
+        firm.size_class,
+        firm.municipality,
+        firm.nace_codes or [],
+        firm.description or "",
+        firm.interests or [],
+    )
+
+
+def stored_feedback(database_url: str) -> Feedback:
+    """The firms' digest responses in the store (`fundscout feedback`) as judgments
+    (learn.FEEDBACK_GRADES), with the firms and calls they are about, for `fundscout train`."""
+    with session_scope(database_url) as session:
+        rows = session.execute(select(FirmFeedback.firm_id, FirmFeedback.call_id, FirmFeedback.status)).all()
+        judgments: dict[str, dict[str, int]] = {}
+        for firm_id, call_id, status in rows:
+            if status in FEEDBACK_GRADES:
+                judgments.setdefault(firm_id, {})[call_id] = FEEDBACK_GRADES[status]
+        call_ids = sorted({c for rel in judgments.values() for c in rel})
+        calls = [
+            stored_call_profile(c) for c in session.scalars(select(Call).where(Call.id.in_(call_ids)).order_by(Call.id))
+        ]
+        firms = [
+            stored_firm_entry(f)
+            for f in session.scalars(select(Firm).where(Firm.firm_id.in_(sorted(judgments))).order_by(Firm.firm_id))
+        ]
+    return Feedback(firms, calls, judgments)
+
+
 def match_store(
     database_url: str, *, today: dt.date | None = None, lang: str = "sl", include_closed: bool = False
 ) -> StoreReport:
@@ -77,20 +130,7 @@ def match_store(
 
         profiles = []
         for call in stored_calls:
-            fields = {
-                name: getattr(call, name)
-                for name in (
-                    "applicant_types",
-                    "cohesion_regions",
-                    "deadlines",
-                    "until_funds_spent",
-                    "withdrawn",
-                    "opens_on",
-                    "source_status",
-                    "publisher",
-                )
-            }
-            profile = call_profile(call.id, call.title, _call_text(call), call_terms(fields, _call_text(call)))
+            profile = stored_call_profile(call)
             profiles.append(profile)
             labels = profile.labels
             new = {label.domain: label for label in labels}
@@ -113,16 +153,7 @@ def match_store(
 
         entries = []
         for firm in stored_firms:
-            entry = firm_entry(
-                firm.firm_id,
-                firm.name,
-                firm.legal_form,
-                firm.size_class,
-                firm.municipality,
-                firm.nace_codes or [],
-                firm.description or "",
-                firm.interests or [],
-            )
+            entry = stored_firm_entry(firm)
             entries.append(entry)
             if sorted(firm.domains or []) != entry.domains:
                 firm.domains = entry.domains

@@ -15,15 +15,18 @@ from fundscout.extract.applicants import find_applicants, find_cohesion_regions
 from fundscout.extract.dates import find_deadlines
 from fundscout.extract.header import (
     Found,
+    english_heading,
+    find_call_in_text,
     find_call_type,
     find_gazette,
     find_notice_number,
     find_published_on,
     find_publisher,
     find_title,
+    trim_title,
 )
 from fundscout.extract.legal_basis import find_funding
-from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, page_slug_kind
+from fundscout.extract.pagetype import gazette_slug_kind, heading_from_slug, page_slug_kind, title_from_slug
 from fundscout.extract.publishers import canonical, find_bodies, host_owner
 from fundscout.fields import EXTRACT_FIELDS
 
@@ -113,13 +116,11 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     # A web page's heading, which its URL slug repeats, is the title when it names a call or nothing
     # else does; a news headline gives way to the call a sentence names.
     if heading and (title is None or re.search(r"razpis|poziv|povabil|\bcall\b", heading, re.I)):
-        title = Found(heading, heading)
-    if title:
-        put("title", title.value, title.snippet)
+        title = Found(trim_title(heading), heading)
     publisher = resolve_publisher(find_publisher(text), text, url)
     if publisher:
         put("publisher", publisher.value, publisher.snippet)
-    call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None)
+    call_type = find_call_type(text, title.value if title else None, gazette_page=notice is not None, url=url)
     # The URL's words: a gazette item's slug tells the kind of an excerpt cut in its preamble; any
     # page's slug that opens with "sprememba/popravek …" or names the call "javni poziv" decides
     # between the kinds of a notice (a news item, `other`, stays one).
@@ -127,11 +128,27 @@ def extract_notice(text: str, url: str | None = None) -> Extraction:
     if slug_kind and call_type and (call_type.value == "other" or slug_kind == "amendment"):
         call_type = Found(slug_kind, url or "")
     page_kind = page_slug_kind(url)
+    # … unless the text calls itself the other kind ("Predmet javnega razpisa" under a "javni-poziv-…" slug).
+    own_kinds = {"javni_" + k.lower() for k in re.findall(r"javn\w+\s+(razpis|poziv)", text[:3000], re.I)}
     if page_kind and call_type and call_type.value in ("javni_razpis", "javni_poziv", "amendment"):
-        if page_kind == "amendment" or call_type.value != "amendment":
+        if page_kind == "amendment" or (call_type.value != "amendment" and own_kinds <= {page_kind}):
             call_type = Found(page_kind, url or "")
     if call_type:
         put("call_type", call_type.value, call_type.snippet)
+    # A news item's headline is the reporter's own ("Razpis LPŠ v občini …"); unless it names the call
+    # and its subject ("Razpis za sofinanciranje …"), the title is the call a sentence names.
+    names_call = title and re.match(
+        r"\s*(?:\d+\.\s+)?(?:javn\w+\s+)?(?:razpis|poziv|povabil)\w*\s+za\s", title.value, re.I
+    )
+    if call_type and call_type.value == "other" and not notice and not names_call:
+        named = find_call_in_text(text)
+        if named:
+            title = named
+    if title is None and not notice:
+        slug_title = title_from_slug(text, url)
+        title = Found(slug_title, url or "") if slug_title else english_heading(text)
+    if title:
+        put("title", title.value, title.snippet)
 
     funding = find_funding(text, _year_hint(text, url, values["published_on"]))
     # A period read off the year of publication quotes the publication date it came from.

@@ -104,16 +104,28 @@ def _classes_in_sentence(sentence: str) -> list[str]:
     return [found[0][1]] if found else []
 
 
-def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | None:
-    """Applicant codes and the sentence they were read from, or None when the text does not say."""
+def stated_applicants(text: str) -> tuple[list[str], str] | None:
+    """Applicant codes an eligibility sentence states, and that sentence; None when no sentence says."""
     for sentence in _eligibility_sentences(text):
         if _EXCLUDED.search(sentence):
             sentence = _EXCLUDED.split(sentence)[0]
         codes = _classes_in_sentence(sentence)
         if codes:
             return codes, " ".join(sentence.split())[:300]
+    return None
+
+
+def find_applicants(text: str, title: str | None) -> tuple[list[str], str] | None:
+    """Applicant codes and the sentence they were read from, or None when the text does not say.
+    Without an eligibility sentence (stated_applicants) they are a guess from the title or the
+    classes the page names most; matching counts a guess as audience, never as eligibility."""
+    stated = stated_applicants(text)
+    if stated:
+        return stated
     if title:
         codes = _classes_in(title)
+        if codes == ["enterprise"] and any(code == "sme" for _, code in _classes_at(text[:4000])):
+            codes = ["sme"]  # "… inovativnih podjetij" in a text about SMEs means those SMEs
         if codes:
             return codes, title
     # No eligibility sentence: the class the page names most often, if any.

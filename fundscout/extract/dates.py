@@ -150,25 +150,30 @@ _DEADLINE_OPENER = re.compile(
     # "Rok:", "Rok prijave:", "Rok za oddajo vlog", "rok za vložitev predlogov" — not "rok za izvedbo projekta"
     r"\brok\w*\s*:|\brok\w*\s+(?:za\s+)?(?:oddaj|prijav|predlo|vlož|vlog|dostav|zbiranj|sprejem|pošiljanj)\w*"
     r"(?:\s+(?:projektn\w+|vlog|prijav|predlog|ponudb)\w*)*"
-    r"|\b(?:bo|je)\s+odprt\w*\s+(?:od|do)\b|\bopen\s+(?:until|till|from|between)\b"
+    r"|\b(?:bo|je)\s+(?:\S+\s+){0,6}?odprt\w*\s+(?:od|do)\b|\bopen\s+(?:as\s+)?(?:until|till|from|between)\b"
     r"|\b(?:zbira\w*|sprejema\w*)\s+(?:\w+\s+){0,2}?vlog\w*"
     r"|\b(?:vlog|prijav|predlog|ponudb)\w*\s+(?:\w+\s+){0,4}?(?:zbiral\w*|zbira\w*|sprejema\w*|oddati|oddaj\w*|prispeti"
     r"|poslati|posredovati|vložiti|predložiti|dostaviti)\b"
-    r"|\b(?:apply|submit\w*)\s+(?:\w+\s+){0,3}?(?:by|until|before)\b"
+    r"|\b(?:apply|submit\w*)\s+(?:\S+\s+){0,8}?(?:by|until|before)\b"
     r"|\b(?:podaljša\w*|prestavljen\w*)\s+(?:na|do)\b"
     r"|\b(?:oddaj\w*|predložitev|vložitev|zbiranje)\s+(?:\w+\s+){0,2}?(?:vlog|prijav|predlog)\w*\s*:"
     r"|\bdatum\s+zaključka(?:\s+(?:razpisa|poziva))?\s*:"
-    r"|\b(?:closing|closes?|deadline|submission deadline|cut-off)\b",
+    r"|\b(?:closing|closes?|closure|deadline|submission deadline|cut-off)\b",
     re.IGNORECASE,
 )
 # "V sredo, 28. novembra 2018, se je zaključil četrti rok …", "30. septembra 2022, izteče rok".
 _DEADLINE_AFTER_DATE = re.compile(
-    r"[\s,]{0,3}(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+(?:\w+\s+){0,2}rok",
+    r"[\s,]{0,3}(?:ob\s+\d{1,2}[.:]\d{2}\s+)?(?:se\s+)?(?:je\s+)?(?:zaključ\w+|izteč\w+|potek\w+|poteč\w+)\s+"
+    r"(?:\S+\s+){0,2}(?:rok|(?:javn\w+\s+)?(?:razpis|poziv))",
     re.IGNORECASE,
+)
+_WEEKDAY = (
+    r"(?:ponedelj\w*|tor\w*|sred\w*|četrt\w*|pet\w*|sobot\w*|nedelj\w*"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 # Dates that are not deadlines even inside a deadline sentence.
 _NOT_DEADLINE_BEFORE = re.compile(
-    r"(?:\bz\s+dne|\bobjav\w*|\bprejel\w*|\bpredstavitev\w*|\bizdan\w*)\s*$",
+    r"(?:\bz\s+dne|\bobjav\w*|\bprejel\w*|\bpredstavitev\w*|\bizdan\w*|\bpublished(?:\s+on)?|\bopening\s*:?)\s*$",
     re.IGNORECASE,
 )
 # "je bil z dne 1. 4. 2019 podaljšan na …": the first date is no longer a deadline.
@@ -183,6 +188,12 @@ _NOT_SUBMISSION = re.compile(
     r"|upravičenost\w* stroškov|izvedb\w+ projekt|porab\w+ sredstev v|zaključ\w+ projekt",
     re.IGNORECASE,
 )
+
+
+# "… lahko do 31. maja 2024 oddate", "predlog si lahko oddala do srede, 21. oktobra 2020": "do" a date,
+# with a submitting verb in the same clause.
+_UNTIL_BEFORE = re.compile(rf"\bdo\s+(?:vključno\s+)?(?:{_WEEKDAY},?\s+)?$", re.IGNORECASE)
+_SUBMIT_VERB = re.compile(r"\b(?:odda\w*|pošlj\w*|prijavi\w*|vloži\w*|predloži\w*)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,13 @@ def find_deadlines(text: str) -> Deadlines:
     for date in dates:
         if _DEADLINE_AFTER_DATE.match(text, date.end):
             chosen.setdefault(date.value, _snippet(text, max(0, date.start - 20), date.end + 60))
+        elif date.value and _UNTIL_BEFORE.search(text[max(0, date.start - 30) : date.start]):
+            start = max(0, date.start - 150)
+            before = re.split(r"[.!?]\s+(?=[A-ZČŠŽ])|\n", text[start : date.start])[-1]
+            after = re.split(r"[.!?;](?:\s|$)|\n", text[date.end : date.end + 60])[0]
+            clause = before + " " + after
+            if _SUBMIT_VERB.search(clause) and not _NOT_SUBMISSION.search(clause):
+                chosen.setdefault(date.value, _snippet(text, date.start - len(before), date.end + len(after)))
     superseded = {
         d.value for m in _EXTENDED_FROM.finditer(text) for d in dates if m.start("date") <= d.start < m.end("date")
     }
@@ -249,9 +267,10 @@ def find_deadlines(text: str) -> Deadlines:
 
 def _is_range_start(text: str, date: FoundDate) -> bool:
     """`od 10. 4. 2023 do 31. 12. 2023`: the first date opens the period, only the second ends it."""
-    before = text[max(0, date.start - 9) : date.start].lower()
-    after = text[date.end : date.end + 8].lower()
-    return bool(re.search(r"\b(?:od|from|between)\s*$", before) and re.match(r"\s*(?:do|to|and|until|–|-)", after))
+    before = text[max(0, date.start - 25) : date.start].lower()
+    after = text[date.end : date.end + 20].lower()
+    opens = re.search(rf"\b(?:od|from|between)\s+(?:{_WEEKDAY},?\s+)?$", before)
+    return bool(opens and re.match(r"\s*(?:do|to|and|until|–|-)", after))
 
 
 def _snippet(text: str, start: int, end: int) -> str:

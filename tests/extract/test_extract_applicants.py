@@ -68,3 +68,8 @@ def test_a_relative_clause_narrows_companies_to_smes():
     assert codes(text) == ["sme"]
     assert codes("Upravičenci: mikro, mala, srednja in velika podjetja.") == ["enterprise"]
     assert codes("Upravičenci so podjetja ne glede na velikost podjetja.") == ["enterprise"]
+
+
+def test_firms_of_a_title_are_the_smes_the_text_is_about():
+    text = "Javni razpis\nNaziv produkta: posojila za zagon podjetij\nProdukt je za MSP v prvih letih."
+    assert find_applicants(text, "Javni razpis posojila za zagon podjetij")[0] == ["sme"]

@@ -116,3 +116,19 @@ def test_open_from_to():
     assert deadlines("Javni razpis je odprt od 1. 3. 2025 do 30. 4. 2025.") == [D(2025, 4, 30)]
     assert deadlines("The call is open from 15 November 2025 to 23 February 2026.") == [D(2026, 2, 23)]
     assert deadlines("The call will remain open until 21 November 2025, 14:00 CET.") == [D(2025, 11, 21)]
+
+
+def test_deadline_forms_of_web_and_english_pages():
+    def iso(text):
+        return [d.isoformat() for d in find_deadlines(text).dates]
+
+    assert iso("Rok za oddajo je od torka, 3. 9. 2024 do vključno petka, 4. 10. 2024 do 12. ure.") == ["2024-10-04"]
+    assert iso("The call is open as from 2 March 2020 to 30 April 2020 (17:00 CET).") == ["2020-04-30"]
+    assert iso("Opening: May 4th, 2021\n\nClosure: July 1st, 2021 at noon") == ["2021-07-01"]
+    assert iso("You can submit proposals through the online portal by 5 May 2022 at 17.00.") == ["2022-05-05"]
+    assert iso("Poziv bo na spletni strani društva odprt do 9. 6. 2023.") == ["2023-06-09"]
+    assert iso("Svoje ideje lahko do 15. maja 2024 oddate v spletnem obrazcu.") == ["2024-05-15"]
+    assert iso("V petek, 7. 1. 2022, ob 24.00 se je zaključil 3. javni poziv.") == ["2022-01-07"]
+    # A reply to questions and a registration to an event are no submission deadlines.
+    assert iso("Na dogodek se prijavite do 3. 3. 2021.") == []
+    assert iso("A new call was published on 2 May 2024. Deadline: 9 October 2024.") == ["2024-10-09"]

@@ -17,7 +17,7 @@ from fundscout.records import CallRecord
 from matching import learn
 from matching.evaluate import evaluate_split
 from matching.files import calls_from_notices
-from matching.model import FEATURES, RankingModel, load_model
+from matching.model import FEATURES, MODEL_PATH, RankingModel, load_model
 from matching.profiles import entry_from_profile
 from tests.conftest import SHARED_DIR
 
@@ -86,6 +86,8 @@ def test_train_is_deterministic_and_evaluate_uses_the_file(split, tmp_path):
     assert first == second
     data = json.loads(first)
     assert data["features"] == list(FEATURES) and len(data["weights"]) == len(FEATURES)
+    fingerprint = data["trained_on"].pop("inputs_sha256")
+    assert len(fingerprint) == 16 and "feedback" not in data["trained_on"]
     assert data["trained_on"] == {
         "split": "synthetic",
         "notices": 16,
@@ -116,8 +118,11 @@ def test_evaluate_reports_every_measure_per_fold(split):
         value = report["ranking"][name]
         assert len(value["folds"]) == 3 and 0 <= value["mean"] <= 1 and value["sd"] >= 0
     assert all(len(v["folds"]) == 3 for v in report["extraction"]["ours"].values())
+    whole = report["ranking_whole_list"]  # every notice ranked at once, by out-of-fold scores
+    assert set(whole) == {"ours", "hand_set", "keyword", "bm25"} and all(0 <= v <= 1 for v in whole.values())
     result = CliRunner().invoke(app, ["evaluate", "--split", str(split), "--folds", "3"])
     assert result.exit_code == 0 and "3-fold" in result.output and "ranking nDCG@5" in result.output
+    assert "whole list" in result.output
 
 
 def test_cross_validation_never_scores_a_row_with_a_model_fitted_on_it(split, monkeypatch):
@@ -191,3 +196,13 @@ def test_every_dev_notice_gives_a_valid_record():
         CallRecord.model_validate(
             {"id": "dev-1", "url": row["url"], "source": "test", **fields, "evidence": found.evidence}
         )
+
+
+@shared
+def test_the_documented_train_run_reproduces_the_shipped_model(tmp_path):
+    out = tmp_path / "ranking.json"
+    firms = SHARED_DIR / "eval" / "firms.csv"
+    args = ["train", "--split", str(SPLIT), "--firms", str(firms), "--date", "2026-12-01", "--output", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == MODEL_PATH.read_bytes()  # byte for byte: same inputs, same weights

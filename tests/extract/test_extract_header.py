@@ -1,6 +1,7 @@
 """Uradni list header, publisher, title and call type."""
 
 from fundscout.extract.header import (
+    english_heading,
     find_call_type,
     find_gazette,
     find_notice_number,
@@ -203,3 +204,87 @@ def test_publication_date_below_its_label():
     assert found.value == "2025-03-03"
     found = find_published_on("Razpis\nDatum objave\n7. 2. 2024\n", None)
     assert found.value == "2024-02-07"
+
+
+def test_transcribed_gazette_masthead_gives_issue_and_year_from_the_volume():
+    text = (
+        "Uradni list Republike Slovenije Razglasni del Internet: Št. 7 e-pošta: info Ljubljana, petek "
+        "12. 2. 2016 ISSN 1318-9182 Leto XXVI Javni razpisi Ob-1001/16 Občina Vransko objavlja …"
+    )
+    issue, date = find_gazette(text)
+    assert (issue.value, date.value) == ("7/2016", "2016-02-12")
+
+
+def test_gazette_issue_of_this_notice_not_of_the_call_it_changes():
+    text = (
+        "Sklad obvešča, da je bilo dne 3. 3. 2022 v Uradnem listu RS, št. 31/2022, objavljeno: javni razpis "
+        "za opremo, ki je bil objavljen v Uradnem listu RS, št. 12/21 dne 5. 2. 2021, se zapre."
+    )
+    assert find_gazette(text)[0].value == "31/2022"
+    assert find_gazette("Status Odprt\nObjava\nUradni list RS št. 9/2023\nPredmet")[0].value == "9/2023"
+
+
+def test_publication_dates_of_news_and_agency_pages():
+    assert find_published_on(" date 2020-04-07 Drugi razpis je tu", None).value == "2020-04-07"
+    assert find_published_on(" date 2020-04 Celje, 7. aprila - Ministrstvo je objavilo", None).value == "2020-04-07"
+    assert find_published_on("Koper, 3.2.2021\n\nPREDMET POZIVA", None).value == "2021-02-03"
+    assert find_published_on("Glava\nObjavljeno 4.6.2020\nDeli", None).value == "2020-06-04"
+    assert find_published_on("Dne 9. junija 2019 je sklad objavil razpis.", None).value == "2019-06-09"
+    assert find_published_on("A new call was published on 3 March 2024 for cities.", None).value == "2024-03-03"
+    assert find_published_on("Glava\n12.05.2019 10:15 Kranj – Občina vabi", None).value == "2019-05-12"
+
+
+def test_amendments_cancellations_and_closures():
+    gazette = "Ob-1200/19 Občina Bled, Cesta 1, Bled, objavlja spremembo 2. javnega razpisa za opremo V razpisu"
+    assert find_call_type(gazette, None, gazette_page=True).value == "amendment"
+    assert find_title(gazette).value.startswith("Sprememba 2. javnega razpisa za opremo")
+    assert find_call_type("Ob-12/20 Popravek Naročnik: Ministrstvo", None, gazette_page=True).value == "amendment"
+    closing = "Javni razpis za sofinanciranje opreme, objavljen v Uradnem listu RS, št. 5/20, se zapre zaradi porabe."
+    assert find_call_type(closing, None, gazette_page=False).value == "amendment"
+    cancelled = "Obvestilo\nMinister je odločil, da se razpis v celoti razveljavi."
+    assert find_call_type(cancelled, "Obvestilo o razpisu za opremo", gazette_page=False).value == "amendment"
+    # A news report of a cancellation, in the past tense, is not the notice itself.
+    news = "Ljubljana, 3. 3. 2022 – Ministrstvo je razpis jeseni razveljavilo."
+    assert find_call_type(news, "Ostali brez sredstev", gazette_page=False).value == "other"
+
+
+def test_invitations_without_the_word_razpis_are_open_calls():
+    text = "Čistimo okolje\nObčina tudi letos poziva vsa društva, naj pošljejo vloge za sofinanciranje akcije."
+    assert find_call_type(text, "Čistimo okolje", gazette_page=False).value == "javni_poziv"
+    assert find_call_type("Predlagaj\nImate idejo za kraj?", None, gazette_page=False).value == "javni_poziv"
+
+
+def test_a_call_reported_on_a_site_its_publisher_does_not_own_is_news():
+    text = "Razpis za šport v Kamniku\nObčina Kamnik objavlja javni razpis za sofinanciranje športa za leto 2024."
+    found = find_call_type(
+        text, "Javni razpis za sofinanciranje športa", gazette_page=False, url="https://klub.example.org/a"
+    )
+    assert found.value == "other"
+    own = find_call_type(
+        text, "Javni razpis za sofinanciranje športa", gazette_page=False, url="https://www.kamnik.si/a"
+    )
+    assert own.value == "javni_razpis"
+    republished = text + "\nPredmet javnega razpisa je sofinanciranje športa."
+    found = find_call_type(republished, "Javni razpis za šport", gazette_page=False, url="https://rra.example.org/a")
+    assert found.value == "javni_razpis"
+
+
+def test_titles_of_amendments_and_invitations_in_the_gazette():
+    popravek = (
+        "Ob-10/15 , Stran 4\nPopravek\nV javnem razpisu za nakup opreme za leto 2015, Občine Bled, ki je bil objavljen"
+    )
+    assert find_title(popravek).value == "Popravek javnega razpisa za nakup opreme za leto 2015"
+    povabilo = (
+        "Ob-11/17, Stran 9\nPovabilo \nk predložitvi vlog za sofinanciranje prenove stavb\n1. Splošne informacije"
+    )
+    assert find_title(povabilo).value == "Povabilo k predložitvi vlog za sofinanciranje prenove stavb"
+    product = "Ob-12/14\nJavni razpis\nNaziv produkta: Mikrokrediti za zagon podjetij (MK 2014) Oznaka produkta: MK"
+    assert find_title(product).value == "Javni razpis Mikrokrediti za zagon podjetij (MK 2014)"
+
+
+def test_titles_of_english_pages():
+    text = "Apply now\nThe second EXAMPLE III call for Pilot Networks is open until 3 May 2024."
+    assert find_title(text).value == "EXAMPLE III call for Pilot Networks"
+    page = "Skip to main content\nClosed\nSupporting the resilience of water networks\n- Identifier\n- X-1 and the rest"
+    assert english_heading(page).value == "Supporting the resilience of water networks"
+    assert english_heading("Razpis za društva in zveze\nPredmet razpisa je") is None

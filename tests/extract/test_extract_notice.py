@@ -106,3 +106,22 @@ def test_no_scrapy_import_in_the_extraction_package():
         names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
         names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not any(n == "scrapy" or n.startswith("scrapy.") for n in names), path
+
+
+def test_news_item_title_is_the_call_a_sentence_names():
+    text = (
+        "Razpis ZŠ v Kamniku za 2024\n"
+        "Občina Kamnik objavlja javni razpis za sofinanciranje letnega programa športa v letu 2024. Rok je 3. 3. 2024."
+    )
+    fields = extract_notice(text, "https://klub.example.org/2024/razpis-zs-kamnik").fields
+    assert fields["call_type"] == "other"
+    assert fields["title"] == "Javni razpis za sofinanciranje letnega programa športa v letu 2024"
+
+
+def test_title_from_the_slug_spelt_as_the_text_spells_it():
+    text = (
+        "Razpisovalec: Slovenski regionalno razvojni sklad\nRok prijave: 3. 4. 2023\n"
+        "Finančna produkta LOKALNO in NVO sta premostitveno posojilo, ki ga sklad daje projektom z evropskimi sredstvi."
+    )
+    url = "https://rra.example.org/javni-razpis-za-financna-produkta-lokalno-in-nvo/"
+    assert extract_notice(text, url).fields["title"] == "Javni razpis za finančna produkta LOKALNO in NVO"

@@ -136,6 +136,18 @@ def test_projected_text_space_keeps_the_ranking(monkeypatch, matcher):
     assert np.allclose(exact, approx, atol=1.0)
 
 
+@pytest.mark.parametrize("model", [None, HAND_SET])  # the fitted model (link on the kept scores) and a factor table
+def test_top_blocks_keep_the_best_calls_of_the_full_scores(matcher, model):
+    if model is not None:
+        matcher = scoring.Matcher(matcher.firms, matcher.calls, *_table(matcher), model=model)
+    full = np.vstack([block for _, block in matcher.chunks()])
+    parts = list(matcher.top_blocks(3))
+    columns = np.vstack([c for _, c, _ in parts])
+    values = np.vstack([v for _, _, v in parts])
+    assert np.allclose(values, np.take_along_axis(full, columns, 1), atol=1e-4)
+    assert np.allclose(values, -np.sort(-full, axis=1)[:, :3], atol=1e-4)
+
+
 def _table(matcher):
     table, index, _ = eligibility_table(matcher.firms, matcher.calls, dt.date(2026, 11, 24), True)
     return table, index
