@@ -99,9 +99,12 @@ MAX_ROW_POINTS = 409.0  # Excel's tallest row
 # so the estimate errs on the tall side: a row a little too tall is fine, a cut one is not.
 CHARS_PER_WIDTH = 1.1
 
+# Slovenian amounts group thousands with a dot (`1.500.000 €`) whatever the reader's own locale:
+# the dots are literal, picked by the size of the value; the cell stays a number.
+_SL_MONEY = '[>=1000000]#"."###"."##0" €";[>=1000]#"."##0" €";0" €"'
 _NUMBER_FORMATS = {
-    "sl": {"date": "d. m. yyyy", "money": "#,##0 [$€-424]", "number": "[$-424]#,##0.##"},
-    "en": {"date": "d mmm yyyy", "money": "[$€-809]#,##0", "number": "[$-809]#,##0.##"},
+    "sl": {"date": "d. m. yyyy", "money": _SL_MONEY, "number": "General"},
+    "en": {"date": "d mmm yyyy", "money": '"€"#,##0', "number": "General"},
 }
 
 
@@ -178,17 +181,17 @@ CALL_COLUMNS: tuple[Column, ...] = (
         "date",
         lambda c, x: c.next_deadline,
     ),
-    _own("days_left", 11, "days", lambda c, x: c.days_left(x.as_of)),
-    _own("call_status", 26, "text", lambda c, x: status_text(c, x.lang)),
+    _own("days_left", 8, "days", lambda c, x: c.days_left(x.as_of)),
+    _own("call_status", 22, "text", lambda c, x: status_text(c, x.lang)),
     _field("budget_eur", "money", lambda c, x: c.budget_eur),
-    _own("score", 12, "score", lambda c, x: c.score),
-    _own("relevance", 36, "text", lambda c, x: "\n".join(c.relevance_reasons)),
-    _own("eligible", 13, "text", _eligible_word),
-    _own("eligibility", 36, "text", lambda c, x: "\n".join(c.eligibility_reasons)),
+    _own("score", 9, "score", lambda c, x: c.score),
+    _own("relevance", 28, "text", lambda c, x: "\n".join(c.relevance_reasons)),
+    _own("eligible", 10, "text", _eligible_word),
+    _own("eligibility", 28, "text", lambda c, x: "\n".join(c.eligibility_reasons)),
     _field("domains", "text", lambda c, x: _join_labels(DOMAINS, c.domains, x.lang)),
     _field("applicant_types", "text", _applicants),
     _field("summary", "text", lambda c, x: c.summary, SUMMARY_LIMIT),
-    _own("status", 16, "status", lambda c, x: status_label(c.status, x.lang) if c.status else None),
+    _own("status", 14, "status", lambda c, x: status_label(c.status, x.lang) if c.status else None),
     _field("id", "text", lambda c, x: c.call_id),
 )
 
@@ -230,11 +233,11 @@ def _change_value(value: Any, name: str, ctx: _Context) -> Any:
 
 CHANGE_COLUMNS: tuple[Column, ...] = (
     _call_column("title", lambda r: r.call),
-    _own("field", 20, "text", _change_field),
-    _own("old", 22, "value", lambda r, x: _change_value(r.old, r.field, x)),
-    _own("new", 22, "value", lambda r, x: _change_value(r.new, r.field, x)),
-    _own("changed_on", 13, "date", lambda r, x: r.changed_on),
-    _own("change_kind", 16, "text", lambda r, x: word(r.kind, x.lang) if r.kind in WORDS else r.kind),
+    _own("field", 18, "text", _change_field),
+    _own("old", 20, "value", lambda r, x: _change_value(r.old, r.field, x)),
+    _own("new", 20, "value", lambda r, x: _change_value(r.new, r.field, x)),
+    _own("changed_on", 12, "date", lambda r, x: r.changed_on),
+    _own("change_kind", 14, "text", lambda r, x: word(r.kind, x.lang) if r.kind in WORDS else r.kind),
     _call_column("next_deadline", lambda r: r.call),
     _call_column("call_status", lambda r: r.call),
     _call_column("score", lambda r: r.call),
