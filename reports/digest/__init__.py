@@ -54,8 +54,8 @@ class DigestReport:
 
     def __str__(self) -> str:
         text = (
-            f"week {self.week}: {len(self.messages)} e-mails for {self.receiving_firms} subscribed firms "
-            f"({len(self.workbooks)} digests, {len(self.notes)} 'nothing new' notes)"
+            f"week {self.week}: {len(self.workbooks)} digests for {self.receiving_firms} subscribed firms, "
+            f"{len(self.notes)} told that nothing new fits"
         )
         if self.unsendable:
             text += f", {len(self.unsendable)} with an unusable e-mail address"

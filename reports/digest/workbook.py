@@ -10,13 +10,16 @@ repeated and a title naming the firm and the week.
 
 Speed (thousands of firms a week): openpyxl's public API makes the frame once per language —
 stylesheet, theme, sheets with widths, header row, freeze pane, table, dropdown, hyperlink, print
-set-up and document properties — and the frame's sheet parts are parsed once with lxml. Per firm
-each sheet is streamed with lxml's `etree.xmlfile`: the frame's elements, then one <row> element
-per call, built once per workbook from cached cell elements (one per distinct text or number and
-style) and written to every sheet the call is listed in. Cells carry no `r` reference (it is
-optional in SpreadsheetML: cells follow each other, an empty one is written as a styled blank),
-so one row element serves all sheets. Every string cell is written with the string type (inline,
-never a formula) after `safe.clean_text`; lxml escapes.
+set-up and document properties — and each frame sheet is kept as its child elements, serialized
+once by lxml. Per firm a worksheet part is those pieces joined around its rows, with the few
+elements that differ per firm (dimension, dropdown range, hyperlinks, print title) made with lxml
+and serialized in their place. A cell is an lxml element serialized once per distinct value and
+style and cached (lxml escapes its text); a row is its cells' bytes in column order, built once
+per call and workbook and used by every sheet that lists the call. Cells carry no `r` reference
+(optional in SpreadsheetML: cells follow each other, an empty one is a styled blank), so one row
+serves all sheets. No XML is ever parsed or edited as text. Every string cell is written with the
+string type (inline, never a formula) after `safe.clean_text`. openpyxl reads the result in the
+tests and in `fundscout feedback`.
 """
 
 from __future__ import annotations
@@ -320,8 +323,7 @@ def _tag(name: str, ns: str = _MAIN_NS) -> str:
     return f"{{{ns}}}{name}"
 
 
-_SHEET_DATA, _DIMENSION, _ROW_TAG, _CELL_TAG = _tag("sheetData"), _tag("dimension"), _tag("row"), _tag("c")
-_INLINE_TAG, _TEXT_TAG, _VALUE_TAG = _tag("is"), _tag("t"), _tag("v")
+_SHEET_DATA, _DIMENSION, _ROW_TAG = _tag("sheetData"), _tag("dimension"), _tag("row")
 _HYPERLINKS, _HYPERLINK = _tag("hyperlinks"), _tag("hyperlink")
 _VALIDATIONS, _VALIDATION = _tag("dataValidations"), _tag("dataValidation")
 _TABLE_PARTS, _TABLE_PART_TAG, _AUTO_FILTER = _tag("tableParts"), _tag("tablePart"), _tag("autoFilter")
@@ -332,7 +334,6 @@ _R_ID = _tag("id", _REL_NS)
 _SPACE = _tag("space", _XML_NS)
 _HYPERLINK_TYPE = f"{_REL_NS}/hyperlink"
 _TABLE_TYPE = f"{_REL_NS}/table"
-_NSMAP = {None: _MAIN_NS}
 
 
 @dataclass
@@ -483,38 +484,33 @@ def _copy(element: etree._Element) -> etree._Element:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _string(value: str, limit: int, lang: str, style: str, width: float) -> tuple[etree._Element, int]:
-    """A string cell, cleaned and cut, and the lines it wraps to; lxml escapes the text.
+def _string(value: str, limit: int, lang: str, style: str, width: float) -> tuple[bytes, int]:
+    """A string cell, cleaned and cut, serialized by lxml (which escapes), and the lines it wraps to.
 
-    Cached, and copied per use: the same text recurs across sheets and workbooks. Always the
-    string type, so a title like "=HYPERLINK(...)" stays text, never a formula.
+    Cached: the same text recurs across sheets and workbooks. Always the string type, so a title
+    like "=HYPERLINK(...)" stays text, never a formula.
     """
     text = clean_text(value, limit, lang)
-    cell = etree.Element(_CELL_TAG, {"s": style, "t": "inlineStr"}, nsmap=_NSMAP)
-    _text(etree.SubElement(cell, _INLINE_TAG), text)
-    return cell, text_lines(text, width)
-
-
-def _text(inline: etree._Element, text: str) -> None:
-    """The <t> of an inline string; whitespace at the ends is kept (xml:space only where needed)."""
-    t = etree.SubElement(inline, _TEXT_TAG)
+    cell = etree.Element("c", {"s": style, "t": "inlineStr"})
+    t = etree.SubElement(etree.SubElement(cell, "is"), "t")
     t.text = text
-    if text != text.strip():
+    if text != text.strip():  # whitespace at the ends is kept
         t.set(_SPACE, "preserve")
+    return etree.tostring(cell, encoding="UTF-8"), text_lines(text, width)
 
 
 @functools.lru_cache(maxsize=65_536)
-def _number(number: float, style: str) -> tuple[etree._Element, int]:
+def _number(number: float, style: str) -> tuple[bytes, int]:
     """A number cell, cached like string cells (one line)."""
-    cell = etree.Element(_CELL_TAG, {"s": style}, nsmap=_NSMAP)
-    etree.SubElement(cell, _VALUE_TAG).text = repr(number)
-    return cell, 1
+    cell = etree.Element("c", {"s": style})
+    etree.SubElement(cell, "v").text = repr(number)
+    return etree.tostring(cell), 1
 
 
 @functools.lru_cache(maxsize=256)
-def _blank(style: str) -> tuple[etree._Element, int]:
+def _blank(style: str) -> tuple[bytes, int]:
     """An empty cell with its column's style: it keeps the following cells in their columns."""
-    return etree.Element(_CELL_TAG, {"s": style}, nsmap=_NSMAP), 1
+    return etree.tostring(etree.Element("c", {"s": style})), 1
 
 
 def _days_style(days: int) -> str:
@@ -544,8 +540,8 @@ class _ColumnWriter:
         blank = styles[_NUMBER_STYLES[column.kind]] if column.kind in _NUMBER_STYLES else string_style
         return cls(column, string_style, blank, styles, lang)
 
-    def cell(self, value: Any) -> tuple[etree._Element, int]:
-        """The value's cached cell template (copy it before use) and its line count."""
+    def cell(self, value: Any) -> tuple[bytes, int]:
+        """The value's cell, serialized, and its line count."""
         if value is None or value == "":
             return _blank(self.blank_style)
         if isinstance(value, str):
@@ -561,18 +557,17 @@ class _ColumnWriter:
         return _number(round(float(value), 2), self.styles["score" if kind == "score" else "number"])
 
 
-def _row(writers: Sequence[_ColumnWriter], row: Any, ctx: _Context) -> etree._Element:
+def _row(writers: Sequence[_ColumnWriter], row: Any, ctx: _Context) -> bytes:
     """A <row> of cells in column order, as tall as its longest wrapped cell (trailing blanks left out)."""
     cells = [w.cell(w.column.get(row, ctx)) for w in writers]
-    while len(cells) > 1 and cells[-1][0].get("t") is None and len(cells[-1][0]) == 0:
+    while len(cells) > 1 and cells[-1][0] == _blank(writers[len(cells) - 1].blank_style)[0]:
         cells.pop()
-    element = etree.Element(_ROW_TAG, nsmap=_NSMAP)
-    append = element.append
-    for template, _ in cells:
-        append(_copy(template))
-    element.set("ht", str(row_points(max(n for _, n in cells))))
-    element.set("customHeight", "1")
-    return element
+    return _row_of(cells)
+
+
+def _row_of(cells: Sequence[tuple[bytes, int]]) -> bytes:
+    points = row_points(max(n for _, n in cells))
+    return b'<row ht="%s" customHeight="1">%s</row>' % (str(points).encode(), b"".join(c for c, _ in cells))
 
 
 def _url_of(row: Any) -> str | None:
@@ -617,29 +612,41 @@ def _print_title(digest: Digest, sheet_name: str, lang: str) -> str:
     return '&C&"-,Bold"' + text.replace("&", "&&")
 
 
-def _stream_sheet(
-    sheet: etree._Element,
-    rows: Sequence[etree._Element],
-    replace: dict[str, etree._Element],
-    after: dict[str, etree._Element],
-) -> bytes:
-    """The frame's worksheet with its data rows appended, some elements replaced and some added."""
-    out = io.BytesIO()
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
-        xf.write_declaration(standalone=True)
-        with xf.element(sheet.tag, dict(sheet.attrib), nsmap=sheet.nsmap):
-            for child in sheet:
-                if child.tag == _SHEET_DATA:
-                    with xf.element(_SHEET_DATA):
-                        for header in child:
-                            xf.write(header)
-                        for row in rows:
-                            xf.write(row)
-                else:
-                    xf.write(replace.get(child.tag, child))
-                if child.tag in after:
-                    xf.write(after[child.tag])
-    return out.getvalue()
+@functools.lru_cache(maxsize=64)
+def _segments(lang: str, index: int) -> tuple[bytes | str, ...]:
+    """A frame sheet as serialized pieces: each child element once (as lxml writes it), the tags
+    the firm's workbook replaces as their names, and the sheet data open for its rows."""
+    sheet = _frame(lang).sheets[index].sheet
+    start = "<worksheet" + "".join(
+        f' xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in sheet.nsmap.items()
+    )
+    pieces: list[bytes | str] = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', start.encode() + b">"]
+    for child in sheet:
+        if child.tag == _SHEET_DATA:
+            pieces.append(b"<sheetData>" + b"".join(etree.tostring(row) for row in child))
+            pieces.append(_SHEET_DATA)  # the rows go here
+            pieces.append(b"</sheetData>")
+        elif child.tag in (_DIMENSION, _VALIDATIONS, _HEADER_FOOTER):
+            pieces.append(child.tag)
+        else:
+            pieces.append(etree.tostring(child))
+        if child.tag == _VALIDATIONS:
+            pieces.append(_HYPERLINKS)  # <hyperlinks> follows <dataValidations> in a worksheet
+    pieces.append(b"</worksheet>")
+    return tuple(pieces)
+
+
+def _sheet_xml(lang: str, index: int, rows: Sequence[bytes], fill: dict[str, etree._Element]) -> bytes:
+    """The worksheet part: the frame's pieces, the rows, and the firm's own elements where named."""
+    out = []
+    for piece in _segments(lang, index):
+        if isinstance(piece, bytes):
+            out.append(piece)
+        elif piece == _SHEET_DATA:
+            out.extend(rows)
+        elif (element := fill.get(piece)) is not None:
+            out.append(etree.tostring(element))
+    return b"".join(out)
 
 
 def _headed(part: _SheetFrame, digest: Digest, sheet_name: str, lang: str) -> etree._Element:
@@ -655,7 +662,7 @@ def _data_sheet(
     rows: Sequence[Any],
     ctx: _Context,
     digest: Digest,
-    made: dict[tuple[int, int], tuple[etree._Element, str | None]],
+    made: dict[tuple[int, int], tuple[bytes, str | None]],
 ) -> tuple[bytes, bytes, bytes]:
     """Sheet, relationships and table parts of one data sheet.
 
@@ -684,15 +691,14 @@ def _data_sheet(
     validations = _copy(_only(part.sheet, _VALIDATIONS))
     _only(validations, _VALIDATION).set("sqref", f"{status_col}2:{status_col}{last_row}")
     rels = _copy(part.rels)
-    after = {_VALIDATIONS: _link_parts(part, rels, links)} if links else {}
-    sheet_name = word(f"sheet_{SHEETS[index][0]}", ctx.lang)
-    replace = {
+    fill = {
         _DIMENSION: dimension,
         _VALIDATIONS: validations,
-        _HEADER_FOOTER: _headed(part, digest, sheet_name, ctx.lang),
+        _HEADER_FOOTER: _headed(part, digest, word(f"sheet_{SHEETS[index][0]}", ctx.lang), ctx.lang),
     }
-    sheet = _stream_sheet(part.sheet, elements, replace, after)  # <hyperlinks> follows <dataValidations>
-    return sheet, _xml(rels), _table_xml(ctx.lang, index, ref)
+    if links:
+        fill[_HYPERLINKS] = _link_parts(part, rels, links)
+    return _sheet_xml(ctx.lang, index, elements, fill), _xml(rels), _table_xml(ctx.lang, index, ref)
 
 
 # --- the legend ----------------------------------------------------------------------------------
@@ -811,20 +817,17 @@ def _legend_rows(lang: str, reader: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _legend_row(left: str, right: str, styles: tuple[str, str], lang: str) -> etree._Element:
-    element = etree.Element(_ROW_TAG, nsmap=_NSMAP)
-    lines = 1
-    for text, style, width in zip((left, right), styles, LEGEND_WIDTHS):
-        template, n = _string(text, TEXT_LIMIT, lang, style, width)
-        element.append(_copy(template))
-        lines = max(lines, n)
-    element.set("ht", str(row_points(lines)))
-    element.set("customHeight", "1")
-    return element
+def _legend_row(left: str, right: str, styles: tuple[str, str], lang: str) -> bytes:
+    return _row_of(
+        [
+            _string(text, TEXT_LIMIT, lang, style, width)
+            for text, style, width in zip((left, right), styles, LEGEND_WIDTHS)
+        ]
+    )
 
 
 @functools.lru_cache(maxsize=64)
-def _legend_fixed(lang: str, reader: str) -> list[etree._Element]:
+def _legend_fixed(lang: str, reader: str) -> list[bytes]:
     """The legend's rows after the reader's own ones, built once per language and kind of reader."""
     styles = _frame(lang).styles
     return [_legend_row(a, b, (styles["header"], styles["text"]), lang) for a, b in _legend_rows(lang, reader)]
@@ -846,8 +849,8 @@ def _legend_sheet(frame: _Frame, digest: Digest, lang: str) -> bytes:
     part = frame.sheets[-1]
     dimension = _copy(_only(part.sheet, _DIMENSION))
     dimension.set("ref", f"A1:B{len(rows)}")
-    replace = {_DIMENSION: dimension, _HEADER_FOOTER: _headed(part, digest, word("sheet_legend", lang), lang)}
-    return _stream_sheet(part.sheet, rows, replace, {})
+    fill = {_DIMENSION: dimension, _HEADER_FOOTER: _headed(part, digest, word("sheet_legend", lang), lang)}
+    return _sheet_xml(lang, len(SHEETS), rows, fill)
 
 
 def _custom_properties(frame: _Frame, token: str | None) -> bytes:
@@ -862,14 +865,23 @@ def build_workbook(digest: Digest, lang: str = "sl", *, token: str | None = None
     """The .xlsx bytes of a firm's digest; `token` (signed firm and week) goes in a document property."""
     frame = _frame(lang)
     ctx = _Context(lang=lang, as_of=digest.as_of)
-    made: dict[tuple[int, int], tuple[etree._Element, str | None]] = {}
+    made: dict[tuple[int, int], tuple[bytes, str | None]] = {}
     buffer = io.BytesIO(frame.package)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as package:
         for index, (key, columns) in enumerate(SHEETS):
             sheet, rels, table = _data_sheet(frame, index, columns, getattr(digest, key), ctx, digest, made)
-            package.writestr(_SHEET_PART.format(index + 1), sheet)
-            package.writestr(_TABLE_PART.format(index + 1), table)
-            package.writestr(_RELS_PART.format(index + 1), rels)
-        package.writestr(_SHEET_PART.format(len(SHEETS) + 1), _legend_sheet(frame, digest, lang))
-        package.writestr("docProps/custom.xml", _custom_properties(frame, token))
+            _add(package, _SHEET_PART.format(index + 1), sheet)
+            _add(package, _TABLE_PART.format(index + 1), table)
+            _add(package, _RELS_PART.format(index + 1), rels)
+        _add(package, _SHEET_PART.format(len(SHEETS) + 1), _legend_sheet(frame, digest, lang))
+        _add(package, "docProps/custom.xml", _custom_properties(frame, token))
     return buffer.getvalue()
+
+
+# Parts smaller than this are stored: deflating a few hundred bytes costs more than it saves.
+_STORE_BELOW = 2_048
+
+
+def _add(package: zipfile.ZipFile, name: str, data: bytes) -> None:
+    method = zipfile.ZIP_STORED if len(data) < _STORE_BELOW else zipfile.ZIP_DEFLATED
+    package.writestr(name, data, compress_type=method, compresslevel=COMPRESSION)
