@@ -101,16 +101,25 @@ class Digest:
     firm_name: str
     week: str
     as_of: dt.date
-    monday: dt.date | None = None  # first day of the ISO week (the week label is made from it)
+    monday: dt.date | None = None  # first day of the ISO week; taken from `week` when not given
     reader: str = "enterprise"  # fields.APPLICANT_TYPES code of what the firm is (legend wording)
     new: list[DigestCall] = field(default_factory=list)
     changed: list[DigestChange] = field(default_factory=list)
     closing: list[DigestCall] = field(default_factory=list)
     open: list[DigestCall] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if self.monday is None:
+            year, number = self.week.split("-W")
+            self.monday = dt.date.fromisocalendar(int(year), int(number), 1)
+
     @property
     def is_empty(self) -> bool:
         return not self.open
+
+    def week_label(self, lang: str) -> str:
+        assert self.monday is not None
+        return week_label(self.week, self.monday, lang)
 
 
 # --- dates, numbers, the week -----------------------------------------------------------------
@@ -177,33 +186,53 @@ def status_text(call: DigestCall, lang: str) -> str:
 # --- what changed ------------------------------------------------------------------------------
 
 
-def _value_text(value: Any, name: str, lang: str) -> str:
+class Amount(float):
+    """A money value (euro): written with the money format wherever it appears."""
+
+
+def typed_value(value: Any, name: str, lang: str) -> Any:
+    """A history value of field `name` in its own type: a date as a date, an amount as an Amount,
+    codes as their labels, a list of dates as text; a value of an unexpected shape as text."""
     f = FIELDS_BY_NAME.get(name)
-    kind = f.kind if f else None
-    if value is None or value == [] or value == "":
+    if value is None:
+        return None
+    try:
+        if f is None:
+            return value if isinstance(value, (str, int, float)) else str(value)
+        if f.kind == "date":
+            return dt.date.fromisoformat(str(value))
+        if f.kind == "dates":
+            return ", ".join(format_date(dt.date.fromisoformat(str(v)), lang) for v in value)
+        if f.kind == "float":
+            return Amount(value) if name == "budget_eur" else float(value)
+        if f.kind == "bool":
+            return word("yes" if value else "no", lang)
+        if f.kind == "code" and f.values and value in f.values:
+            return vocabulary_label(f.values, value, lang)
+        if f.kind == "codes" and f.values:
+            return "; ".join(vocabulary_label(f.values, v, lang) for v in value if v in f.values)
+    except (TypeError, ValueError):
+        pass
+    return value if isinstance(value, str) else str(value)
+
+
+def _value_text(value: Any, name: str, lang: str) -> str:
+    typed = typed_value(value, name, lang)
+    if typed is None or typed == "":
         return word("not_stated", lang)
-    if kind == "dates":
-        return ", ".join(format_date(dt.date.fromisoformat(str(v)), lang) for v in value)
-    if kind == "date":
-        return format_date(dt.date.fromisoformat(str(value)), lang)
-    if name == "budget_eur":
-        return format_money(float(value), lang)
-    if kind == "bool":
-        return word("yes" if value else "no", lang)
-    if kind == "code" and f and f.values and value in f.values:
-        return vocabulary_label(f.values, value, lang)
-    if kind == "codes" and f and f.values:
-        return "; ".join(vocabulary_label(f.values, v, lang) for v in value if v in f.values)
-    return str(value)
+    if isinstance(typed, dt.date):
+        return format_date(typed, lang)
+    if isinstance(typed, Amount):
+        return format_money(typed, lang)
+    if isinstance(typed, float):
+        return f"{typed:g}".replace(".", ",") if lang == "sl" else f"{typed:g}"
+    return str(typed)
 
 
 def change_text(change: DigestChange, lang: str) -> str:
     """`rok premaknjen s 10. 12. 2026 na 25. 12. 2026`; other facts: `<field>: s … na …`."""
     sl = lang == "sl"
-    try:
-        old, new = _value_text(change.old, change.field, lang), _value_text(change.new, change.field, lang)
-    except (TypeError, ValueError):  # a history value of an unexpected shape is shown as it is
-        old, new = str(change.old), str(change.new)
+    old, new = _value_text(change.old, change.field, lang), _value_text(change.new, change.field, lang)
     if change.field == "deadlines":
         return f"rok premaknjen s {old} na {new}" if sl else f"deadline moved from {old} to {new}"
     f = FIELDS_BY_NAME.get(change.field)

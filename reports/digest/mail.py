@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from reports.digest.content import (
     change_text,
     deadline_text,
     status_text,
-    week_label,
 )
 from reports.digest.safe import clean_text, safe_url
 
@@ -143,7 +141,7 @@ def quiet(digest: Digest) -> bool:
 def subject(digest: Digest, lang: str, *, note: bool = False) -> str:
     """`FundScout, 49. teden (…): rok kmalu: A; B · spremenjeno: C · novih ujemanj: 3`."""
     sl = lang == "sl"
-    head = f"FundScout, {week_label(digest.week, digest.monday or _monday(digest.week), lang)}"
+    head = f"FundScout, {digest.week_label(lang)}"
     if note:
         return f"{head}: {'nič novega za vas' if sl else 'nothing new for you'}"
     parts = []
@@ -153,11 +151,6 @@ def subject(digest: Digest, lang: str, *, note: bool = False) -> str:
         parts.append(f"{'spremenjeno' if sl else 'changed'}: {_named([c for c, _ in changed], lang)}")
     parts.append(f"{'novih ujemanj' if sl else 'new matches'}: {len(digest.new)}")
     return f"{head}: " + " · ".join(parts)
-
-
-def _monday(week: str) -> dt.date:
-    year, number = week.split("-W")
-    return dt.date.fromisocalendar(int(year), int(number), 1)
 
 
 def mail_context(digest: Digest, lang: str, unsubscribe_url: str, *, note: bool = False) -> dict:
@@ -224,9 +217,9 @@ def mail_context(digest: Digest, lang: str, unsubscribe_url: str, *, note: bool 
             if sl
             else f"Hello {clean_text(digest.firm_name, 200, lang, one_line=True)},"
         ),
-        "week": week_label(digest.week, digest.monday or _monday(digest.week), lang),
+        "week": digest.week_label(lang),
         "week_line": ("Tedenski izbor razpisov FundScout za " if sl else "Your FundScout selection of calls for ")
-        + week_label(digest.week, digest.monday or _monday(digest.week), lang)
+        + digest.week_label(lang)
         + ".",
         "sections": sections,
         "lead": lead,

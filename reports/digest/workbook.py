@@ -46,12 +46,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, vocabulary_label
 from reports.digest.content import (
     WORDS,
+    Amount,
     Digest,
     DigestCall,
     DigestChange,
     format_date,
     status_text,
-    week_label,
+    typed_value,
     word,
 )
 from reports.digest.safe import clean_text, safe_url
@@ -122,10 +123,6 @@ def status_code(label: object) -> str | None:
         if text in (labels[0], labels[1], code):
             return code
     return None
-
-
-class Amount(float):
-    """A money value (euro), written with the money format wherever it appears."""
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -210,28 +207,7 @@ def _change_field(change: DigestChange, ctx: _Context) -> str:
 
 
 def _change_value(value: Any, name: str, ctx: _Context) -> Any:
-    """A history value in its own type: a date as a date, an amount as money, codes as labels."""
-    f = FIELDS_BY_NAME.get(name)
-    if value is None:
-        return None
-    try:
-        if f is None:
-            return value if isinstance(value, (str, int, float)) else str(value)
-        if f.kind == "date":
-            return dt.date.fromisoformat(str(value))
-        if f.kind == "dates":
-            return ", ".join(format_date(dt.date.fromisoformat(str(v)), ctx.lang) for v in value)
-        if f.kind == "float":
-            return Amount(value) if name == "budget_eur" else float(value)
-        if f.kind == "bool":
-            return word("yes" if value else "no", ctx.lang)
-        if f.kind == "code" and f.values and value in f.values:
-            return vocabulary_label(f.values, value, ctx.lang)
-        if f.kind == "codes" and f.values:
-            return _join_labels(f.values, value, ctx.lang)
-    except (TypeError, ValueError):  # a history value of an unexpected shape is shown as it is
-        pass
-    return value if isinstance(value, str) else str(value)
+    return typed_value(value, name, ctx.lang)
 
 
 CHANGE_COLUMNS: tuple[Column, ...] = (
@@ -607,7 +583,7 @@ def _link_parts(sheet: _SheetFrame, rels: etree._Element, links: dict[str, str])
 
 def _print_title(digest: Digest, sheet_name: str, lang: str) -> str:
     """The page header: FundScout, the firm, the week, the sheet (`&` doubled: it starts a code)."""
-    week = week_label(digest.week, digest.monday, lang) if digest.monday else digest.week
+    week = digest.week_label(lang)
     text = clean_text(f"FundScout · {digest.firm_name} · {week} · {sheet_name}", 200, lang, one_line=True)
     return '&C&"-,Bold"' + text.replace("&", "&&")
 
@@ -836,7 +812,7 @@ def _legend_fixed(lang: str, reader: str) -> list[bytes]:
 def _legend_sheet(frame: _Frame, digest: Digest, lang: str) -> bytes:
     """The legend: who it is for, the week and the day, then what each sheet and column means."""
     term, _, _ = reader_words(digest.reader, lang)
-    week = week_label(digest.week, digest.monday, lang) if digest.monday else digest.week
+    week = digest.week_label(lang)
     styles = frame.styles
     bold, text = styles["header"], styles["text"]
     rows = [
