@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser install lock clean airflow airflow-celery
+.PHONY: demo test lint browser office install lock clean airflow airflow-celery
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fundscout demo
 
-test: lint browser
+test: lint browser office
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff's linter and formatter, configured in pyproject.toml.
@@ -29,6 +29,11 @@ lint: $(STAMP)
 browser:
 	@test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 		|| { echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; }
+
+# Debian's LibreOffice for the workbook render tests (tests/digests/test_render.py prints digests to PDF).
+office:
+	@test -x /usr/bin/soffice || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null; } \
+		|| { echo "workbook render tests need Debian's LibreOffice: sudo apt-get install -y libreoffice-calc-nogui"; exit 1; }
 
 # Airflow UI and scheduler on 127.0.0.1:8080 with the project's DAGs (scripts/airflow.sh, README "Airflow").
 airflow: $(STAMP)

@@ -32,9 +32,11 @@ from matching.model import MODEL_PATH, write_model
 from matching.profiles import entry_from_profile
 from matching.store import match_store, stored_feedback
 from reports.briefs import draft_briefs
-from reports.digest import BadToken, run_weekly, unsubscribe_firm
+from reports.digest import QUIET_WEEK_CHOICES, BadToken, run_weekly, set_quiet_week, unsubscribe_firm
 from reports.digest import unsubscribe as unsubscribe_token
 from reports.digest.feedback import FeedbackError, store_feedback
+from reports.digest.links import sending_problems
+from reports.digest.outbox import ReleaseError, outbox_report, outbox_rows, release
 from scrapers.runner import crawl as run_crawls
 from scrapers.runner import source_states, spider_names
 from web.app import create_app, server_config
@@ -240,14 +242,11 @@ def digest(
     lang: Annotated[str, typer.Option(help="sl or en.")] = "sl",
     min_score: Annotated[float, typer.Option(help="Lowest match score listed (0-100).")] = DIGEST_MIN_SCORE,
 ) -> None:
-    """Build the weekly Excel digests and e-mails; without --send they are only written as files."""
-    if send and not has_stable_key():
-        _fail_input(
-            [
-                "--send needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
-                "workbooks stay valid after this run"
-            ]
-        )
+    """Build the weekly Excel digests and e-mails; without --send they are only written as files.
+
+    With --send, every pending e-mail of earlier weeks goes out first; `fundscout outbox` shows them."""
+    if send and (problems := sending_problems()):
+        _fail_input(problems)
     cfg = _store()
     try:
         report = run_weekly(
@@ -267,6 +266,57 @@ def digest(
     for firm_id, status in sorted(report.outcome.items()):
         if status != "sent":
             typer.echo(f"  {firm_id}: {status}", err=True)
+    for line in report.undelivered:
+        typer.echo(f"  not yet delivered: {line}", err=True)
+
+
+outbox_app = typer.Typer(help="The digest e-mails per week: pending, sending, sent, failed, unknown.")
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.callback(invoke_without_command=True)
+def outbox(
+    ctx: typer.Context, week: Annotated[str | None, typer.Option(help="Only this ISO week, e.g. 2026-W48.")] = None
+) -> None:
+    """List the digest e-mails per week, and every one not sent with its Message-ID and reason."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = outbox_rows(_store().database_url, week)
+    if not rows:
+        typer.echo("the outbox is empty")
+    for line in outbox_report(rows):
+        typer.echo(line)
+
+
+@outbox_app.command("release")
+def outbox_release(
+    row_id: Annotated[int, typer.Argument(help="Outbox row number (#N in `fundscout outbox`).")],
+    delivered: Annotated[
+        bool, typer.Option("--delivered", help="The mail log shows the server accepted it: mark it sent.")
+    ] = False,
+) -> None:
+    """Release an e-mail left sending, unknown or failed, after checking the mail log for its
+    Message-ID: back to pending (the next `digest --send` sends it), or --delivered."""
+    try:
+        row = release(_store().database_url, row_id, delivered=delivered)
+    except ReleaseError as exc:
+        _fail_input([str(exc)])
+    typer.echo(f"#{row.id} {row.week} {row.firm_id}: {row.status}")
+
+
+@app.command("weekly-mail")
+def weekly_mail(
+    firm: Annotated[str, typer.Argument(help="Firm id.")],
+    nothing_new: Annotated[
+        str, typer.Option(help="In a week with nothing new: 'digest' (the workbook all the same) or 'note'.")
+    ],
+) -> None:
+    """Choose what a firm gets in a week when nothing new fits it (it always hears from us)."""
+    if nothing_new not in QUIET_WEEK_CHOICES:
+        _fail_input([f"--nothing-new {nothing_new!r}: use one of {', '.join(QUIET_WEEK_CHOICES)}"])
+    if not set_quiet_week(_store().database_url, firm, nothing_new):
+        _fail_input([f"firm {firm!r} is not in the store"])
+    typer.echo(f"firm {firm}: in a week with nothing new it gets a {nothing_new}")
 
 
 @app.command()

@@ -151,7 +151,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Title",
         "Title of the call as published.",
         required=True,
-        excel_width=60,
+        excel_width=40,
         extracted=True,
     ),
     Field(
@@ -160,7 +160,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Razpisovalec",
         "Publisher",
         "Body that publishes the call.",
-        excel_width=30,
+        excel_width=24,
         extracted=True,
         at_a_glance=True,
     ),
@@ -227,7 +227,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Roki",
         "Deadlines",
         "All submission deadlines (cut-off dates).",
-        excel_width=14,
+        excel_width=12,
         extracted=True,
         amendable=True,
         at_a_glance=True,
@@ -264,7 +264,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Budget (EUR)",
         "Total money available in euro.",
         minimum=0,
-        excel_width=14,
+        excel_width=13,
         extracted=True,
         amendable=True,
         at_a_glance=True,
@@ -287,7 +287,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Eligible applicants",
         "Who may apply.",
         values=APPLICANT_TYPES,
-        excel_width=24,
+        excel_width=20,
         extracted=True,
         amendable=True,
         at_a_glance=True,
@@ -301,7 +301,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         values=COHESION_REGIONS,
         amendable=True,
     ),
-    Field("summary", "text", "Povzetek", "Summary", "Short description of the call.", excel_width=60),
+    Field("summary", "text", "Povzetek", "Summary", "Short description of the call.", excel_width=40),
     # The page text the facts were read from: the matcher classifies and scores a stored call from
     # it, as it does a notice file. Not tracked: a re-rendered page is no change to the call.
     Field(
@@ -321,7 +321,7 @@ CALL_FIELDS: tuple[Field, ...] = (
         "Smart-city domains of the call (may be empty).",
         values=DOMAINS,
         tracked=False,
-        excel_width=24,
+        excel_width=20,
         derived=True,
     ),
     Field(

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fundscout.config import BRIEF_MIN_SCORE, has_stable_key, settings
+from fundscout.config import BRIEF_MIN_SCORE, settings
 from matching.store import match_store as match
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
+from reports.digest.links import sending_problems
 from scrapers.runner import CrawlFailed, run_spider, spider_names
 
 __all__ = ["crawl_source", "spider_names", "match_store", "draft_review_briefs", "build_digests", "send_digests"]
@@ -79,14 +80,24 @@ def build_digests(week: str) -> dict:
     return _run_weekly(week, send=False)
 
 
+class DigestsUndelivered(Exception):
+    """Digest e-mails are still pending (or need the operator) after a send: fail, so Airflow retries
+    and the operator sees it, until every week's e-mail is delivered or given up."""
+
+
 def send_digests(week: str) -> dict:
-    """Send the week's digests; the outbox skips firms already sent to, so a retry sends no duplicate."""
-    if not settings().smtp_url or not has_stable_key():
-        raise PermanentFailure(
-            "sending digests needs FUNDSCOUT_SMTP_URL and FUNDSCOUT_SECRET_KEY "
-            "(the key keeps unsubscribe links valid after this run)"
+    """Send the week's digests, after every earlier week's pending ones; the outbox skips what was
+    sent, so a retry sends no duplicate. Raises DigestsUndelivered while any e-mail is undelivered."""
+    problems = ([] if settings().smtp_url else ["sending digests needs FUNDSCOUT_SMTP_URL"]) + sending_problems()
+    if problems:
+        raise PermanentFailure("; ".join(problems))
+    report = _run_weekly(week, send=True)
+    if report["undelivered"]:
+        raise DigestsUndelivered(
+            f"{len(report['undelivered'])} digest e-mails not delivered yet (see `fundscout outbox`): "
+            + ", ".join(report["undelivered"][:20])
         )
-    return _run_weekly(week, send=True)
+    return report
 
 
 def _run_weekly(week: str, *, send: bool) -> dict:

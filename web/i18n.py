@@ -82,6 +82,7 @@ PAGES: dict[str, dict[str, str]] = {
         "unsubscribe_button": "Da, odjavi me",
         "unsubscribed": "Odjavljeni ste. Tedenskega pregleda razpisov ne boste več prejemali.",
         "unsubscribe_bad": "Povezava za odjavo ni veljavna. Pišite nam in vas bomo odjavili ročno.",
+        "unsubscribe_contact": "Vprašanja o tedenskem pregledu pošljite na",
     },
     "en": {
         "app": "FundScout – project brief review",
@@ -162,6 +163,7 @@ PAGES: dict[str, dict[str, str]] = {
         "unsubscribe_button": "Yes, unsubscribe me",
         "unsubscribed": "You are unsubscribed. You will receive no more weekly digests.",
         "unsubscribe_bad": "The unsubscribe link is not valid. Write to us and we will unsubscribe you by hand.",
+        "unsubscribe_contact": "Questions about the weekly digest: write to",
     },
 }
 

@@ -146,6 +146,9 @@ class Firm(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A week with nothing new or changed for the firm: "digest" (the workbook of its open matches
+    # all the same) or "note" (a short e-mail saying nothing new fits). Never silence.
+    quiet_week: Mapped[str] = mapped_column(String(10), default="digest", server_default="digest")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
@@ -181,13 +184,24 @@ class DigestOutbox(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     firm_id: Mapped[str] = mapped_column(ForeignKey("firms.firm_id"))
     week: Mapped[str] = mapped_column(String(10))  # ISO week, e.g. 2026-W48
-    status: Mapped[str] = mapped_column(String(20))  # pending / sent / deferred / failed
+    status: Mapped[str] = mapped_column(String(20))  # pending / sending / sent / failed / unknown
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(300))
     workbook_path: Mapped[str | None] = mapped_column(Text)
+    message_path: Mapped[str | None] = mapped_column(Text)  # the .eml as sent, so a later run can send it
+    recipient: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     sent_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class EmailSuppression(Base):
+    """An address that asked for no more digests, whichever firm it is (or is later) filed under."""
+
+    __tablename__ = "email_suppressions"
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)  # lower case
+    firm_id: Mapped[str | None] = mapped_column(String(60))  # the firm it unsubscribed from
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class User(Base):

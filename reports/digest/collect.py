@@ -14,14 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from fundscout.config import DIGEST_MIN_SCORE
-from fundscout.db.models import Call, CallHistory, Firm, Match
-from fundscout.status import is_open, next_deadline
+from fundscout.db.models import Call, CallHistory, EmailSuppression, Firm, Match
+from fundscout.fields import LEGAL_FORMS
+from fundscout.status import CallDates, call_status, is_open, next_deadline
+from reports.digest.content import Digest, DigestCall, DigestChange
 from reports.digest.feedback import FeedbackPreferences, adjusted_score
-from reports.digest.workbook import CLOSING_DAYS, Digest, DigestCall, DigestChange
+from reports.digest.workbook import CLOSING_DAYS
 
 MAX_OPEN_ROWS = 200  # a workbook lists at most this many open calls, best first
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -67,12 +69,13 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 def _digest_call(call: Call, match: Match, score: float, status: str | None, as_of: dt.date) -> DigestCall:
     reasons = match.reasons if isinstance(match.reasons, dict) else {}
+    dates = CallDates.of(call)
     return DigestCall(
         call_id=call.id,
         title=call.title,
         url=call.url,
         publisher=call.publisher,
-        next_deadline=next_deadline(call, as_of),
+        next_deadline=next_deadline(dates, as_of),
         until_funds_spent=call.until_funds_spent,
         budget_eur=call.budget_eur,
         domains=list(call.domains or ()),
@@ -83,21 +86,33 @@ def _digest_call(call: Call, match: Match, score: float, status: str | None, as_
         eligibility_reasons=[str(r) for r in reasons.get("eligibility") or ()],
         relevance_reasons=[str(r) for r in reasons.get("relevance") or ()],
         status=status,
+        call_status=call_status(dates, as_of),
+        opens_on=dates.opens_on,
+        deadlines_left=sum(d >= as_of for d in dates.deadlines),
+        last_deadline=dates.deadlines[-1] if dates.deadlines else None,
     )
 
 
-_RECEIVING = and_(Firm.subscribed.is_(True), Firm.email.is_not(None), Firm.email != "")
+# Subscribed, with an address, and the address not suppressed (whichever firm id it comes under).
+_SUPPRESSED = select(EmailSuppression.address).where(EmailSuppression.address == func.lower(Firm.email)).exists()
+_RECEIVING = and_(Firm.subscribed.is_(True), Firm.email.is_not(None), Firm.email != "", ~_SUPPRESSED)
 
 
 def recipients(session: Session) -> list[Firm]:
-    """Firms that get digests: subscribed and with an e-mail address."""
+    """Firms that get digests: subscribed, with an e-mail address that has not unsubscribed."""
     return list(session.scalars(select(Firm).where(_RECEIVING).order_by(Firm.firm_id)))
+
+
+def reader_of(firm: Firm) -> str:
+    """What the firm is (applicant type of its legal form), so the digest can call it that."""
+    return LEGAL_FORMS.get(firm.legal_form, "enterprise")
 
 
 def collect_digests(
     session: Session, week: Week, *, tz: ZoneInfo, today: dt.date, min_score: float = DIGEST_MIN_SCORE
 ) -> list[tuple[Firm, Digest]]:
-    """One digest per receiving firm that has at least one open match; firms in order of id."""
+    """One digest per receiving firm, in order of id; a firm with no open match gets an empty one
+    (it is told that nothing fits this week: every subscribed firm hears from us)."""
     as_of = week.as_of(today)
     start, end = week.window(tz)
     firms = {f.firm_id: f for f in recipients(session)}
@@ -124,18 +139,22 @@ def collect_digests(
 
     feedback = FeedbackPreferences.load_many(session, list(by_firm))
     digests = []
-    for firm_id, rows in sorted(by_firm.items()):
-        firm = firms[firm_id]
+    for firm_id, firm in sorted(firms.items()):
         prefs = feedback.get(firm_id) or FeedbackPreferences()
         entries: list[tuple[DigestCall, Call]] = []
-        for match, call in rows:
+        for match, call in by_firm.get(firm_id, ()):
             score = adjusted_score(match.score, prefs.adjustment(call.id, call.domains or ()))
             if score >= min_score:
                 entries.append((_digest_call(call, match, score, prefs.responses.get(call.id), as_of), call))
-        if not entries:
-            continue
         entries.sort(key=lambda e: (-e[0].score, e[0].call_id))
-        digest = Digest(firm_id=firm_id, firm_name=firm.name, week=week.name, as_of=as_of)
+        digest = Digest(
+            firm_id=firm_id,
+            firm_name=firm.name,
+            week=week.name,
+            as_of=as_of,
+            monday=week.monday,
+            reader=reader_of(firm),
+        )
         digest.open = [entry for entry, _ in entries[:MAX_OPEN_ROWS]]
         digest.new = [entry for entry, call in entries if start <= _aware(call.first_seen_at) < end]
         digest.closing = sorted(

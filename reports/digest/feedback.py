@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from fundscout.db import session_scope
 from fundscout.db.models import Call, Firm, FirmFeedback, utcnow
+from reports.digest.content import word
 from reports.digest.links import BadToken, read_digest_token
-from reports.digest.workbook import CALL_COLUMNS, TOKEN_PROPERTY, status_code, word
+from reports.digest.workbook import CALL_COLUMNS, TOKEN_PROPERTY, status_code
 
 # Points added to a match's 0–100 score for the firm's response to that very call.
 CALL_POINTS = {"applying": 15.0, "interested": 10.0, "not_relevant": -100.0}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from fundscout.config import secret_key
+from fundscout.config import has_stable_key, secret_key
 
 PUBLIC_URL_DEFAULT = "http://localhost:8000"
 
@@ -33,6 +33,22 @@ def firm_of_unsubscribe_token(token: str) -> str:
         return str(_serializer("unsubscribe").loads(token.strip()))
     except BadSignature as exc:
         raise BadToken("unsubscribe token is not valid (altered, or made with another secret key)") from exc
+
+
+def sending_problems() -> list[str]:
+    """What is missing before digests may leave the machine: links that work for the firm."""
+    problems = []
+    if not os.environ.get("FUNDSCOUT_PUBLIC_URL"):
+        problems.append(
+            "sending digests needs FUNDSCOUT_PUBLIC_URL (the review app's public address), "
+            "or the unsubscribe links would point at this machine"
+        )
+    if not has_stable_key():
+        problems.append(
+            "sending digests needs FUNDSCOUT_SECRET_KEY, so the unsubscribe links and returned "
+            "workbooks stay valid after this run"
+        )
+    return problems
 
 
 def unsubscribe_url(firm_id: str) -> str:

@@ -1,21 +1,25 @@
-"""The weekly Excel workbook of one firm.
+"""The weekly Excel workbook of one firm, legible on screen and on paper.
 
 Sheets: new this week, changed since last week, closing within 30 days, all open matches, legend.
-Each data sheet is an Excel table with a frozen header, real dates and numbers, the title as a
-hyperlink to the source, days left coloured by urgency and a status column with a dropdown that
-the firm fills in and sends back (``fundscout feedback``).
+Each data sheet is an Excel table with a frozen, wrapped header row, real dates (`31. 3. 2027`)
+and numbers in Slovenian formats, the title as a hyperlink to the source, days left coloured by
+urgency, the call's status and deadline in words (`fundscout.status` via `content`), and a column
+with a dropdown the firm fills in and sends back (``fundscout feedback``). Rows are as tall as
+their wrapped text; every sheet prints landscape, fitted to the page width, with the header row
+repeated and a title naming the firm and the week.
 
 Speed (thousands of firms a week): openpyxl's public API makes the frame once per language —
-stylesheet, theme, sheets with widths, bold header row, frozen header, table, dropdown, hyperlink
-and document properties — and the frame's sheet, table, relationships and custom-properties
-parts are parsed once with lxml into element trees (cached, with the unchanged parts zipped once).
-Per firm the trees are copied and filled through lxml's element API only: <row> elements get
-cells copied from cached cell elements (one per distinct text or number and style, so a value
-recurring across sheets and firms is cleaned and built once), and the <dimension>, table and
-autoFilter ranges, data-validation range, <hyperlinks> with their relationships and the token
-property are set on the elements found by namespace-qualified tag; lxml serialises and escapes.
-Building cells one by one through openpyxl costs about 30 µs a cell; a copied lxml cell about 3 µs.
-Every string cell is written with the string type (inline, never a formula) after `safe.clean_text`.
+stylesheet, theme, sheets with widths, header row, freeze pane, table, dropdown, hyperlink, print
+set-up and document properties — and each frame sheet is kept as its child elements, serialized
+once by lxml. Per firm a worksheet part is those pieces joined around its rows, with the few
+elements that differ per firm (dimension, dropdown range, hyperlinks, print title) made with lxml
+and serialized in their place. A cell is an lxml element serialized once per distinct value and
+style and cached (lxml escapes its text); a row is its cells' bytes in column order, built once
+per call and workbook and used by every sheet that lists the call. Cells carry no `r` reference
+(optional in SpreadsheetML: cells follow each other, an empty one is a styled blank), so one row
+serves all sheets. No XML is ever parsed or edited as text. Every string cell is written with the
+string type (inline, never a formula) after `safe.clean_text`. openpyxl reads the result in the
+tests and in `fundscout feedback`.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import json
+import math
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -35,10 +39,38 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, Field, vocabulary_label
+from fundscout.fields import APPLICANT_TYPES, DOMAINS, FIELDS_BY_NAME, vocabulary_label
+from reports.digest.content import (
+    WORDS,
+    Amount,
+    Digest,
+    DigestCall,
+    DigestChange,
+    format_date,
+    status_text,
+    typed_value,
+    word,
+)
 from reports.digest.safe import clean_text, safe_url
+
+__all__ = [
+    "CALL_COLUMNS",
+    "CHANGE_COLUMNS",
+    "CLOSING_DAYS",
+    "STATUSES",
+    "TOKEN_PROPERTY",
+    "Digest",
+    "DigestCall",
+    "DigestChange",
+    "build_workbook",
+    "status_code",
+    "status_label",
+    "word",
+]
 
 # The statuses a firm can pick in the dropdown, code -> (Slovenian, English).
 STATUSES: dict[str, tuple[str, str]] = {
@@ -50,49 +82,34 @@ CLOSING_DAYS = 30
 # Custom document property carrying the signed (firm, week) the workbook was made for.
 TOKEN_PROPERTY = "fundscout_digest"
 
-# Per-column text limits: cells stay readable; a cut is marked.
+# Per-column text limits: cells stay readable (and the sheets print on a few pages); a cut is marked.
 TITLE_LIMIT = 500
 TEXT_LIMIT = 1_000
+SUMMARY_LIMIT = 400
 
 # Deflate level of the package: 1 is several times faster than the default and barely larger.
 COMPRESSION = 1
 # Urgency bands of "days left": (up to N days, fill colour, font colour).
 URGENCY = ((7, "FFC7CE", "9C0006"), (14, "FFEB9C", "9C5700"), (CLOSING_DAYS, "FFF2CC", "7F6000"))
 
+# Arial 10 everywhere: installed with every office suite (Liberation Sans has the same metrics),
+# so the row heights estimated here fit wherever the workbook is opened or printed.
+FONT = "Arial"
+FONT_SIZE = 10
+LINE_POINTS = 12.75  # one line of Arial 10
+ROW_PADDING = 3.0
+MAX_ROW_POINTS = 409.0  # Excel's tallest row
+# Characters of Arial 10 text per unit of column width (a unit is one digit's width), kept low
+# so the estimate errs on the tall side: a row a little too tall is fine, a cut one is not.
+CHARS_PER_WIDTH = 1.1
 
-# Labels of the digest's own (non-dictionary) columns and words.
-WORDS: dict[str, tuple[str, str]] = {
-    "next_deadline": ("Naslednji rok", "Next deadline"),
-    "days_left": ("Dni do roka", "Days left"),
-    "score": ("Ujemanje (0–100)", "Match (0–100)"),
-    "relevance": ("Zakaj ustreza", "Why it fits"),
-    "eligible": ("Upravičenost", "Eligibility"),
-    "eligibility": ("Pogoji za prijavo", "Conditions to apply"),
-    "status": ("Vaš odziv", "Your response"),
-    "field": ("Kaj se je spremenilo", "What changed"),
-    "old": ("Prej", "Before"),
-    "new": ("Zdaj", "Now"),
-    "changed_on": ("Spremenjeno", "Changed on"),
-    "change_kind": ("Vrsta spremembe", "Kind of change"),
-    "update": ("posodobitev", "update"),
-    "amendment": ("sprememba razpisa", "amendment"),
-    "yes": ("da", "yes"),
-    "no": ("ne", "no"),
-    "unknown": ("ni znano", "unknown"),
-    "until_funds_spent": ("do porabe sredstev", "until funds are spent"),
-    "sheet_new": ("Novo ta teden", "New this week"),
-    "sheet_changed": ("Spremenjeno", "Changed"),
-    "sheet_closing": ("Rok v 30 dneh", "Closing in 30 days"),
-    "sheet_open": ("Vsi odprti", "All open"),
-    "sheet_legend": ("Legenda", "Legend"),
-    "legend_term": ("Pojem", "Term"),
-    "legend_meaning": ("Pomen", "Meaning"),
+# Slovenian amounts group thousands with a dot (`1.500.000 €`) whatever the reader's own locale:
+# the dots are literal, picked by the size of the value; the cell stays a number.
+_SL_MONEY = '[>=1000000]#"."###"."##0" €";[>=1000]#"."##0" €";0" €"'
+_NUMBER_FORMATS = {
+    "sl": {"date": "d. m. yyyy", "money": _SL_MONEY, "number": "General"},
+    "en": {"date": "d mmm yyyy", "money": '"€"#,##0', "number": "General"},
 }
-
-
-def word(key: str, lang: str) -> str:
-    sl, en = WORDS[key]
-    return sl if lang == "sl" else en
 
 
 def status_label(code: str, lang: str) -> str:
@@ -108,72 +125,7 @@ def status_code(label: object) -> str | None:
     return None
 
 
-@dataclass
-class DigestCall:
-    """One call in a firm's digest, with the firm's match."""
-
-    call_id: str
-    title: str
-    url: str | None
-    publisher: str | None
-    next_deadline: dt.date | None
-    until_funds_spent: bool | None
-    budget_eur: float | None
-    domains: list[str]
-    applicant_types: list[str]
-    summary: str | None
-    score: float
-    eligible: bool | None
-    eligibility_reasons: list[str]
-    relevance_reasons: list[str]
-    status: str | None = None  # the firm's earlier response, shown so it can be changed
-
-    def days_left(self, as_of: dt.date) -> int | None:
-        return None if self.next_deadline is None else (self.next_deadline - as_of).days
-
-
-@dataclass
-class DigestChange:
-    """One changed fact of a matched call: old and new value side by side."""
-
-    call: DigestCall
-    field: str
-    old: Any
-    new: Any
-    changed_on: dt.date
-    kind: str  # "update" or "amendment"
-
-
-@dataclass
-class Digest:
-    firm_id: str
-    firm_name: str
-    week: str
-    as_of: dt.date
-    new: list[DigestCall] = field(default_factory=list)
-    changed: list[DigestChange] = field(default_factory=list)
-    closing: list[DigestCall] = field(default_factory=list)
-    open: list[DigestCall] = field(default_factory=list)
-
-
 # --- columns -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    labels: tuple[str, str]
-    width: float
-    kind: str  # title, wrap, text, date, days, money, score, status, value
-    get: Callable[[Any, _Context], Any]
-
-    def label(self, lang: str) -> str:
-        return self.labels[0] if lang == "sl" else self.labels[1]
-
-
-def _field_labels(name: str) -> tuple[str, str]:
-    f: Field = FIELDS_BY_NAME[name]
-    return (f.label_sl, f.label_en)
 
 
 @dataclass(frozen=True)
@@ -182,48 +134,71 @@ class _Context:
     as_of: dt.date
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str
+    labels: tuple[str, str]
+    width: float
+    kind: str  # title, text, date, days, money, score, status, value
+    get: Callable[[Any, _Context], Any]
+    limit: int = TEXT_LIMIT
+
+    def label(self, lang: str) -> str:
+        return self.labels[0] if lang == "sl" else self.labels[1]
+
+
+def _field(name: str, kind: str, get: Callable[[Any, _Context], Any], limit: int = TEXT_LIMIT) -> Column:
+    """A column of a dictionary field: label and width from `fundscout.fields`."""
+    f = FIELDS_BY_NAME[name]
+    return Column(name, (f.label_sl, f.label_en), f.excel_width, kind, get, limit)
+
+
+def _own(key: str, width: float, kind: str, get: Callable[[Any, _Context], Any]) -> Column:
+    """A column of the digest's own (not a call field): label from `content.WORDS`."""
+    return Column(key, WORDS[key], width, kind, get)
+
+
 def _join_labels(values: dict[str, tuple[str, str]], codes: Sequence[str], lang: str) -> str:
     return "; ".join(vocabulary_label(values, c, lang) for c in codes if c in values)
 
 
 def _eligible_word(call: DigestCall, ctx: _Context) -> str:
-    key = {True: "yes", False: "no", None: "unknown"}[call.eligible]
-    return word(key, ctx.lang)
+    return word({True: "yes", False: "no", None: "unknown"}[call.eligible], ctx.lang)
 
 
-def _deadline(call: DigestCall, ctx: _Context) -> Any:
-    if call.next_deadline is not None:
-        return call.next_deadline
-    return word("until_funds_spent", ctx.lang) if call.until_funds_spent else None
+def _applicants(call: DigestCall, ctx: _Context) -> str:
+    """Who may apply, as the source states it; "ni podatka" when it does not say."""
+    return _join_labels(APPLICANT_TYPES, call.applicant_types, ctx.lang) or word("not_stated", ctx.lang)
 
 
 CALL_COLUMNS: tuple[Column, ...] = (
-    Column("title", _field_labels("title"), 60, "title", lambda c, x: c.title),
-    Column("publisher", _field_labels("publisher"), 28, "wrap", lambda c, x: c.publisher),
-    Column("next_deadline", WORDS["next_deadline"], 14, "date", _deadline),
-    Column("days_left", WORDS["days_left"], 11, "days", lambda c, x: c.days_left(x.as_of)),
-    Column("budget_eur", _field_labels("budget_eur"), 16, "money", lambda c, x: c.budget_eur),
-    Column("score", WORDS["score"], 11, "score", lambda c, x: c.score),
-    Column("relevance", WORDS["relevance"], 45, "wrap", lambda c, x: "\n".join(c.relevance_reasons)),
-    Column("eligible", WORDS["eligible"], 13, "text", _eligible_word),
-    Column("eligibility", WORDS["eligibility"], 45, "wrap", lambda c, x: "\n".join(c.eligibility_reasons)),
-    Column("domains", _field_labels("domains"), 26, "wrap", lambda c, x: _join_labels(DOMAINS, c.domains, x.lang)),
+    _field("title", "title", lambda c, x: c.title, TITLE_LIMIT),
+    _field("publisher", "text", lambda c, x: c.publisher),
     Column(
-        "applicant_types",
-        _field_labels("applicant_types"),
-        26,
-        "wrap",
-        lambda c, x: _join_labels(APPLICANT_TYPES, c.applicant_types, x.lang),
+        "next_deadline",
+        WORDS["next_deadline"],
+        FIELDS_BY_NAME["deadlines"].excel_width,
+        "date",
+        lambda c, x: c.next_deadline,
     ),
-    Column("summary", _field_labels("summary"), 60, "wrap", lambda c, x: c.summary),
-    Column("status", WORDS["status"], 18, "status", lambda c, x: status_label(c.status, x.lang) if c.status else None),
-    Column("id", _field_labels("id"), 30, "text", lambda c, x: c.call_id),
+    _own("days_left", 8, "days", lambda c, x: c.days_left(x.as_of)),
+    _own("call_status", 22, "text", lambda c, x: status_text(c, x.lang)),
+    _field("budget_eur", "money", lambda c, x: c.budget_eur),
+    _own("score", 9, "score", lambda c, x: c.score),
+    _own("relevance", 28, "text", lambda c, x: "\n".join(c.relevance_reasons)),
+    _own("eligible", 10, "text", _eligible_word),
+    _own("eligibility", 28, "text", lambda c, x: "\n".join(c.eligibility_reasons)),
+    _field("domains", "text", lambda c, x: _join_labels(DOMAINS, c.domains, x.lang)),
+    _field("applicant_types", "text", _applicants),
+    _field("summary", "text", lambda c, x: c.summary, SUMMARY_LIMIT),
+    _own("status", 14, "status", lambda c, x: status_label(c.status, x.lang) if c.status else None),
+    _field("id", "text", lambda c, x: c.call_id),
 )
 
 
 def _call_column(key: str, via: Callable[[Any], DigestCall]) -> Column:
     col = next(c for c in CALL_COLUMNS if c.key == key)
-    return Column(col.key, col.labels, col.width, col.kind, lambda r, x: col.get(via(r), x))
+    return Column(col.key, col.labels, col.width, col.kind, lambda r, x: col.get(via(r), x), col.limit)
 
 
 def _change_field(change: DigestChange, ctx: _Context) -> str:
@@ -232,57 +207,18 @@ def _change_field(change: DigestChange, ctx: _Context) -> str:
 
 
 def _change_value(value: Any, name: str, ctx: _Context) -> Any:
-    """A history value as a typed cell value: dates as dates, amounts as numbers, codes as labels."""
-    f = FIELDS_BY_NAME.get(name)
-    if value is None:
-        return None
-    if f is None:
-        return value if isinstance(value, (str, int, float)) else json.dumps(value, ensure_ascii=False)
-    try:
-        return _typed_change_value(value, f, ctx)
-    except (TypeError, ValueError):  # a history value of an unexpected shape is shown as it is
-        return json.dumps(value, ensure_ascii=False)
-
-
-def _typed_change_value(value: Any, f: Field, ctx: _Context) -> Any:
-    if f.kind == "date":
-        return _as_date(value)
-    if f.kind == "dates":
-        return ", ".join(_format_date(_as_date(v), ctx.lang) for v in value)
-    if f.kind == "float":
-        return float(value)
-    if f.kind == "bool":
-        return word("yes" if value else "no", ctx.lang)
-    if f.kind == "code" and f.values and value in f.values:
-        return vocabulary_label(f.values, value, ctx.lang)
-    if f.kind == "codes" and f.values:
-        return _join_labels(f.values, value, ctx.lang)
-    return value if isinstance(value, str) else str(value)
-
-
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def _format_date(value: dt.date, lang: str) -> str:
-    return value.strftime("%d. %m. %Y" if lang == "sl" else "%Y-%m-%d")
+    return typed_value(value, name, ctx.lang)
 
 
 CHANGE_COLUMNS: tuple[Column, ...] = (
     _call_column("title", lambda r: r.call),
-    Column("field", WORDS["field"], 22, "text", _change_field),
-    Column("old", WORDS["old"], 24, "value", lambda r, x: _change_value(r.old, r.field, x)),
-    Column("new", WORDS["new"], 24, "value", lambda r, x: _change_value(r.new, r.field, x)),
-    Column("changed_on", WORDS["changed_on"], 13, "date", lambda r, x: r.changed_on),
-    Column(
-        "change_kind",
-        WORDS["change_kind"],
-        18,
-        "text",
-        lambda r, x: word(r.kind, x.lang) if r.kind in WORDS else r.kind,
-    ),
+    _own("field", 18, "text", _change_field),
+    _own("old", 20, "value", lambda r, x: _change_value(r.old, r.field, x)),
+    _own("new", 20, "value", lambda r, x: _change_value(r.new, r.field, x)),
+    _own("changed_on", 12, "date", lambda r, x: r.changed_on),
+    _own("change_kind", 14, "text", lambda r, x: word(r.kind, x.lang) if r.kind in WORDS else r.kind),
     _call_column("next_deadline", lambda r: r.call),
-    _call_column("days_left", lambda r: r.call),
+    _call_column("call_status", lambda r: r.call),
     _call_column("score", lambda r: r.call),
     _call_column("eligible", lambda r: r.call),
     _call_column("status", lambda r: r.call),
@@ -295,36 +231,54 @@ SHEETS: tuple[tuple[str, tuple[Column, ...]], ...] = (
     ("closing", CALL_COLUMNS),
     ("open", CALL_COLUMNS),
 )
+LEGEND_WIDTHS = (28, 100)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` units wide (an estimate that errs long)."""
+    per_line = max(int(width * CHARS_PER_WIDTH) - 2, 4)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_points(lines: int) -> float:
+    return min(lines * LINE_POINTS + ROW_PADDING, MAX_ROW_POINTS)
 
 
 # --- the frame: everything but the rows, made once per language by openpyxl ------------------------
 
-_DATE_FORMATS = {"sl": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
-_TOP = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_BOLD = Font(bold=True)
+_TOP = Alignment(vertical="top")
+
+
+def _font(**kw: Any) -> Font:
+    return Font(name=FONT, size=FONT_SIZE, **kw)
+
+
 # Cell styles by name; openpyxl registers them in the frame's stylesheet and gives their ids.
-_STYLE_SPECS: dict[str, dict[str, Any]] = {
-    "text": {"alignment": _TOP},
-    "wrap": {"alignment": _WRAP},
-    "bold": {"alignment": _TOP, "font": _BOLD},
-    "title": {"alignment": _WRAP, "font": Font(color="0563C1", underline="single")},
-    "date": {"alignment": _TOP, "number_format": "DATE"},
-    "money": {"alignment": _TOP, "number_format": '#,##0" €"'},
-    "score": {"alignment": _TOP, "number_format": "0"},
-    "number": {"alignment": _TOP, "number_format": "#,##0.##"},
-    "status": {"alignment": _TOP, "fill": PatternFill("solid", fgColor="EAF1FB")},
-    "days": {"alignment": _TOP, "number_format": "0"},
-    **{
-        f"days_{limit}": {
-            "alignment": _TOP,
-            "number_format": "0",
-            "fill": PatternFill("solid", fgColor=bg),
-            "font": Font(color=fg, bold=limit <= 7),
-        }
-        for limit, bg, fg in URGENCY
-    },
-}
+def _style_specs(lang: str) -> dict[str, dict[str, Any]]:
+    formats = _NUMBER_FORMATS[lang]
+    return {
+        "text": {"alignment": _WRAP, "font": _font()},
+        "header": {"alignment": _WRAP, "font": _font(bold=True)},
+        "title": {"alignment": _WRAP, "font": _font(color="0563C1", underline="single")},
+        "date": {"alignment": _TOP, "font": _font(), "number_format": formats["date"]},
+        "money": {"alignment": _TOP, "font": _font(), "number_format": formats["money"]},
+        "number": {"alignment": _TOP, "font": _font(), "number_format": formats["number"]},
+        "score": {"alignment": _TOP, "font": _font(), "number_format": "0"},
+        "status": {"alignment": _WRAP, "font": _font(), "fill": PatternFill("solid", fgColor="EAF1FB")},
+        "days": {"alignment": _TOP, "font": _font(), "number_format": "0"},
+        **{
+            f"days_{limit}": {
+                "alignment": _TOP,
+                "number_format": "0",
+                "fill": PatternFill("solid", fgColor=bg),
+                "font": _font(color=fg, bold=limit <= 7),
+            }
+            for limit, bg, fg in URGENCY
+        },
+    }
+
+
 _PLACEHOLDER_URL = "https://placeholder.invalid/"
 _PLACEHOLDER_TOKEN = "FUNDSCOUT-TOKEN-PLACEHOLDER"
 _SHEET_PART = "xl/worksheets/sheet{}.xml"
@@ -339,34 +293,30 @@ _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
-_SHEET_DATA = f"{{{_MAIN_NS}}}sheetData"
-_DIMENSION = f"{{{_MAIN_NS}}}dimension"
-_ROW_TAG = f"{{{_MAIN_NS}}}row"
-_CELL_TAG = f"{{{_MAIN_NS}}}c"
-_INLINE_TAG = f"{{{_MAIN_NS}}}is"
-_TEXT_TAG = f"{{{_MAIN_NS}}}t"
-_VALUE_TAG = f"{{{_MAIN_NS}}}v"
-_HYPERLINKS = f"{{{_MAIN_NS}}}hyperlinks"
-_HYPERLINK = f"{{{_MAIN_NS}}}hyperlink"
-_VALIDATIONS = f"{{{_MAIN_NS}}}dataValidations"
-_VALIDATION = f"{{{_MAIN_NS}}}dataValidation"
-_TABLE_PARTS = f"{{{_MAIN_NS}}}tableParts"
-_TABLE_PART_TAG = f"{{{_MAIN_NS}}}tablePart"
-_AUTO_FILTER = f"{{{_MAIN_NS}}}autoFilter"
-_RELATIONSHIP = f"{{{_PKG_REL_NS}}}Relationship"
-_PROPERTY = f"{{{_CUSTOM_NS}}}property"
-_LPWSTR = f"{{{_VT_NS}}}lpwstr"
-_R_ID = f"{{{_REL_NS}}}id"
-_SPACE = f"{{{_XML_NS}}}space"
+
+
+def _tag(name: str, ns: str = _MAIN_NS) -> str:
+    return f"{{{ns}}}{name}"
+
+
+_SHEET_DATA, _DIMENSION, _ROW_TAG = _tag("sheetData"), _tag("dimension"), _tag("row")
+_HYPERLINKS, _HYPERLINK = _tag("hyperlinks"), _tag("hyperlink")
+_VALIDATIONS, _VALIDATION = _tag("dataValidations"), _tag("dataValidation")
+_TABLE_PARTS, _TABLE_PART_TAG, _AUTO_FILTER = _tag("tableParts"), _tag("tablePart"), _tag("autoFilter")
+_HEADER_FOOTER, _ODD_HEADER = _tag("headerFooter"), _tag("oddHeader")
+_RELATIONSHIP = _tag("Relationship", _PKG_REL_NS)
+_PROPERTY, _LPWSTR = _tag("property", _CUSTOM_NS), _tag("lpwstr", _VT_NS)
+_R_ID = _tag("id", _REL_NS)
+_SPACE = _tag("space", _XML_NS)
 _HYPERLINK_TYPE = f"{_REL_NS}/hyperlink"
 _TABLE_TYPE = f"{_REL_NS}/table"
 
 
 @dataclass
 class _SheetFrame:
-    """One sheet of the frame as element trees: the sheet (header rows only) and its parts."""
+    """One sheet of the frame as element trees: the sheet (header row only) and its parts."""
 
-    sheet: etree._Element  # <worksheet> without hyperlinks; sheetData holds the header or legend rows
+    sheet: etree._Element  # <worksheet> without hyperlinks; sheetData holds the header row (data sheets)
     rels: etree._Element | None = None  # <Relationships> with the table's relationship only
     table: etree._Element | None = None  # <table>
     link: etree._Element | None = None  # an openpyxl-made <hyperlink>, copied per link
@@ -383,11 +333,11 @@ class _Frame:
     styles: dict[str, str]  # style name -> cell style id (as the attribute's text)
 
 
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+
+
 def _parse(data: bytes) -> etree._Element:
     return etree.fromstring(data, parser=_PARSER)
-
-
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
 def _xml(root: etree._Element) -> bytes:
@@ -401,27 +351,18 @@ def _only(parent: etree._Element, tag: str) -> etree._Element:
     return found
 
 
-def _set_text(cell: etree._Element, text: str) -> None:
-    """Put `text` into an openpyxl-made inline-string cell, in place of its <is>."""
-    inline = _only(cell, _INLINE_TAG)
-    inline.clear()
-    _text(inline, text)
-
-
-def _legend_frame(legend: Any, lang: str) -> None:
-    """The legend's fixed rows written by openpyxl; the firm's own rows get a placeholder value."""
-    legend.column_dimensions["A"].width = 26
-    legend.column_dimensions["B"].width = 90
-    rows = [
-        (word("legend_term", lang), word("legend_meaning", lang)),
-        *((term, _PLACEHOLDER_TOKEN) for term in _legend_firm_terms(lang)),
-        *_legend_rows(lang),
-    ]
-    for number, (term, meaning) in enumerate(rows, start=1):
-        for column, text, spec in ((1, term, _STYLE_SPECS["bold"]), (2, meaning, _STYLE_SPECS["wrap"])):
-            cell = legend.cell(row=number, column=column, value=clean_text(text, TEXT_LIMIT, lang))
-            for attr, value in spec.items():
-                setattr(cell, attr, value)
+def _print_setup(ws: Any) -> None:
+    """Landscape A4, fitted to the page width (as many pages tall as needed), header row repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.gridLines = True
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = _PLACEHOLDER_TOKEN  # the print title, set per firm
+    ws.oddFooter.center.text = "&P / &N"
 
 
 @functools.cache
@@ -432,30 +373,36 @@ def _frame(lang: str) -> _Frame:
     legend = wb.create_sheet(word("sheet_legend", lang))
     styles = {}
     scratch = legend.cell(row=1, column=1)
-    for name, spec in _STYLE_SPECS.items():
+    for name, spec in _style_specs(lang).items():
         scratch.style = "Normal"
         for attr, value in spec.items():
-            setattr(scratch, attr, _DATE_FORMATS[lang] if value == "DATE" else value)
+            setattr(scratch, attr, value)
         styles[name] = scratch.style_id
     del legend._cells[(1, 1)]
-    _legend_frame(legend, lang)
+    for letter, width in zip("AB", LEGEND_WIDTHS):
+        legend.column_dimensions[letter].width = width
+    _print_setup(legend)
 
     choices = ",".join(status_label(code, lang) for code in STATUSES)
+    header_style = _style_specs(lang)["header"]
     for ws, (key, columns) in zip(sheets, SHEETS):
         ws.freeze_panes = "B2"
         for number, column in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(number)].width = column.width
             header = ws.cell(row=1, column=number, value=column.label(lang))
-            header.font, header.alignment = _BOLD, _TOP
+            header.font, header.alignment = header_style["font"], header_style["alignment"]
+        # headers wrap, and the header row is as tall as its longest label needs: never cut
+        ws.row_dimensions[1].height = row_points(max(text_lines(c.label(lang), c.width) for c in columns))
         ws.cell(row=2, column=1).hyperlink = _PLACEHOLDER_URL  # so openpyxl makes a link to copy
         last = get_column_letter(len(columns))
         table = Table(displayName=f"t_{key}", ref=f"A1:{last}2")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
         status_col = get_column_letter(next(i for i, c in enumerate(columns, 1) if c.kind == "status"))
         validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True)
         validation.add(f"{status_col}2")
         ws.add_data_validation(validation)
+        _print_setup(ws)
     wb.custom_doc_props.append(StringProperty(name=TOKEN_PROPERTY, value=_PLACEHOLDER_TOKEN))
     wb.properties.creator = "FundScout"
     wb.properties.title = "FundScout"
@@ -501,13 +448,10 @@ def _data_sheet_frame(parts: dict[str, bytes], index: int) -> _SheetFrame:
     return _SheetFrame(sheet, rels, table, link, link_rel)
 
 
-# --- rows --------------------------------------------------------------------------------------
+# --- cells and rows ----------------------------------------------------------------------------
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LETTERS = [get_column_letter(i) for i in range(1, 40)]
-
-
-_NSMAP = {None: _MAIN_NS}
 
 
 def _copy(element: etree._Element) -> etree._Element:
@@ -516,31 +460,33 @@ def _copy(element: etree._Element) -> etree._Element:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _string(value: str, limit: int, lang: str, style: str) -> etree._Element:
-    """A string cell (without its reference), cleaned and cut; lxml escapes the text.
+def _string(value: str, limit: int, lang: str, style: str, width: float) -> tuple[bytes, int]:
+    """A string cell, cleaned and cut, serialized by lxml (which escapes), and the lines it wraps to.
 
-    Cached, and copied per use: the same text recurs across sheets and workbooks. Always the
-    string type, so a title like "=HYPERLINK(...)" stays text, never a formula.
+    Cached: the same text recurs across sheets and workbooks. Always the string type, so a title
+    like "=HYPERLINK(...)" stays text, never a formula.
     """
-    cell = etree.Element(_CELL_TAG, {"r": "", "s": style, "t": "inlineStr"}, nsmap=_NSMAP)
-    _text(etree.SubElement(cell, _INLINE_TAG), clean_text(value, limit, lang))
-    return cell
-
-
-def _text(inline: etree._Element, text: str) -> None:
-    """The <t> of an inline string; whitespace at the ends is kept (xml:space only where needed)."""
-    t = etree.SubElement(inline, _TEXT_TAG)
+    text = clean_text(value, limit, lang)
+    cell = etree.Element("c", {"s": style, "t": "inlineStr"})
+    t = etree.SubElement(etree.SubElement(cell, "is"), "t")
     t.text = text
-    if text != text.strip():
+    if text != text.strip():  # whitespace at the ends is kept
         t.set(_SPACE, "preserve")
+    return etree.tostring(cell, encoding="UTF-8"), text_lines(text, width)
 
 
 @functools.lru_cache(maxsize=65_536)
-def _number(number: float, style: str) -> etree._Element:
-    """A number cell (without its reference), cached like string cells."""
-    cell = etree.Element(_CELL_TAG, {"r": "", "s": style}, nsmap=_NSMAP)
-    etree.SubElement(cell, _VALUE_TAG).text = repr(number)
-    return cell
+def _number(number: float, style: str) -> tuple[bytes, int]:
+    """A number cell, cached like string cells (one line)."""
+    cell = etree.Element("c", {"s": style})
+    etree.SubElement(cell, "v").text = repr(number)
+    return etree.tostring(cell), 1
+
+
+@functools.lru_cache(maxsize=256)
+def _blank(style: str) -> tuple[bytes, int]:
+    """An empty cell with its column's style: it keeps the following cells in their columns."""
+    return etree.tostring(etree.Element("c", {"s": style})), 1
 
 
 def _days_style(days: int) -> str:
@@ -550,7 +496,8 @@ def _days_style(days: int) -> str:
     return "days"
 
 
-_STRING_STYLES = {"title": "title", "wrap": "wrap", "value": "wrap", "status": "status"}
+_STRING_STYLES = {"title": "title", "status": "status"}
+_NUMBER_STYLES = {"money": "money", "score": "score", "date": "date", "days": "days"}
 
 
 @dataclass(frozen=True)
@@ -558,84 +505,64 @@ class _ColumnWriter:
     """A column's cell maker with its style ids (as attribute text) looked up once per sheet."""
 
     column: Column
-    letter: str
     string_style: str
-    limit: int
+    blank_style: str
     styles: dict[str, str]
     lang: str
 
     @classmethod
-    def of(cls, column: Column, letter: str, styles: dict[str, str], lang: str) -> _ColumnWriter:
-        return cls(
-            column,
-            letter,
-            styles[_STRING_STYLES.get(column.kind, "text")],
-            TITLE_LIMIT if column.kind == "title" else TEXT_LIMIT,
-            styles,
-            lang,
-        )
+    def of(cls, column: Column, styles: dict[str, str], lang: str) -> _ColumnWriter:
+        string_style = styles[_STRING_STYLES.get(column.kind, "text")]
+        blank = styles[_NUMBER_STYLES[column.kind]] if column.kind in _NUMBER_STYLES else string_style
+        return cls(column, string_style, blank, styles, lang)
 
-    def cell(self, value: Any) -> etree._Element | None:
-        """The value's cached cell template (copy it before use); None for an empty value."""
+    def cell(self, value: Any) -> tuple[bytes, int]:
+        """The value's cell, serialized, and its line count."""
         if value is None or value == "":
-            return None
+            return _blank(self.blank_style)
         if isinstance(value, str):
-            return _string(value, self.limit, self.lang, self.string_style)
-        if isinstance(value, bool):
-            return _string(word("yes" if value else "no", self.lang), self.limit, self.lang, self.styles["text"])
+            return _string(value, self.column.limit, self.lang, self.string_style, self.column.width)
         if isinstance(value, dt.date):
             day = value.date() if isinstance(value, dt.datetime) else value
             return _number((day - _EXCEL_EPOCH).days, self.styles["date"])
         kind = self.column.kind
         if kind == "days":
             return _number(int(value), self.styles[_days_style(int(value))])
-        return _number(round(float(value), 2), self.styles[kind if kind in ("money", "score") else "number"])
+        if isinstance(value, Amount) or kind == "money":
+            return _number(round(float(value), 2), self.styles["money"])
+        return _number(round(float(value), 2), self.styles["score" if kind == "score" else "number"])
+
+
+def _row(writers: Sequence[_ColumnWriter], row: Any, ctx: _Context) -> bytes:
+    """A <row> of cells in column order, as tall as its longest wrapped cell (trailing blanks left out)."""
+    cells = [w.cell(w.column.get(row, ctx)) for w in writers]
+    while len(cells) > 1 and cells[-1][0] == _blank(writers[len(cells) - 1].blank_style)[0]:
+        cells.pop()
+    return _row_of(cells)
+
+
+def _row_of(cells: Sequence[tuple[bytes, int]]) -> bytes:
+    points = row_points(max(n for _, n in cells))
+    return b'<row ht="%s" customHeight="1">%s</row>' % (str(points).encode(), b"".join(c for c, _ in cells))
 
 
 def _url_of(row: Any) -> str | None:
     return safe_url((row.call if isinstance(row, DigestChange) else row).url)
 
 
-def _fill_rows(
-    data: etree._Element,
-    columns: Sequence[Column],
-    rows: Sequence[Any],
-    ctx: _Context,
-    styles: dict[str, str],
-    made: dict[tuple[int, int], list[tuple[str, etree._Element]]],
-) -> dict[str, str]:
-    """Append a data sheet's rows to its <sheetData>; return {title cell: URL}.
-
-    `made` keeps each row's cell templates by column letter: a call listed in several sheets of
-    the workbook (new, closing, all open) has its values looked up once.
-    """
-    lang = ctx.lang
-    writers = [_ColumnWriter.of(c, letter, styles, lang) for c, letter in zip(columns, _LETTERS)]
-    links: dict[str, str] = {}
-    title = next((w.letter for w in writers if w.column.kind == "title"), None)
-    for number, row in enumerate(rows, start=2):
-        n = str(number)
-        key = (id(columns), id(row))
-        cells = made.get(key)
-        if cells is None:
-            cells = made[key] = [
-                (w.letter, template) for w in writers if (template := w.cell(w.column.get(row, ctx))) is not None
-            ]
-        append = etree.SubElement(data, _ROW_TAG, r=n).append
-        for letter, template in cells:
-            cell = _copy(template)
-            cell.set("r", letter + n)
-            append(cell)
-        if title is not None and (url := _url_of(row)):
-            links[title + n] = url
-    return links
+@functools.lru_cache(maxsize=1_024)
+def _table_xml(lang: str, index: int, ref: str) -> bytes:
+    """A data sheet's table part for a range (ranges recur across firms, so cached)."""
+    table = _copy(_frame(lang).sheets[index].table)
+    assert table is not None
+    table.set("ref", ref)
+    _only(table, _AUTO_FILTER).set("ref", ref)
+    return _xml(table)
 
 
-def _link_parts(sheet: _SheetFrame, rels: etree._Element, links: dict[str, str]) -> etree._Element | None:
-    """The sheet's <hyperlinks> (None without links); one relationship per distinct URL is added
-    to `rels`. Both copy openpyxl's own placeholder link."""
-    if not links:
-        return None
+def _link_parts(sheet: _SheetFrame, rels: etree._Element, links: dict[str, str]) -> etree._Element:
+    """The sheet's <hyperlinks>; one relationship per distinct URL is added to `rels`. Both copy
+    openpyxl's own placeholder link."""
     assert sheet.link is not None and sheet.link_rel is not None
     element = etree.Element(_HYPERLINKS, nsmap={None: _MAIN_NS, "r": _REL_NS})
     ids: dict[str, str] = {}
@@ -654,14 +581,54 @@ def _link_parts(sheet: _SheetFrame, rels: etree._Element, links: dict[str, str])
     return element
 
 
-@functools.lru_cache(maxsize=1_024)
-def _table_xml(lang: str, index: int, ref: str) -> bytes:
-    """A data sheet's table part for a range (ranges recur across firms, so cached)."""
-    table = _copy(_frame(lang).sheets[index].table)
-    assert table is not None
-    table.set("ref", ref)
-    _only(table, _AUTO_FILTER).set("ref", ref)
-    return _xml(table)
+def _print_title(digest: Digest, sheet_name: str, lang: str) -> str:
+    """The page header: FundScout, the firm, the week, the sheet (`&` doubled: it starts a code)."""
+    week = digest.week_label(lang)
+    text = clean_text(f"FundScout · {digest.firm_name} · {week} · {sheet_name}", 200, lang, one_line=True)
+    return '&C&"-,Bold"' + text.replace("&", "&&")
+
+
+@functools.lru_cache(maxsize=64)
+def _segments(lang: str, index: int) -> tuple[bytes | str, ...]:
+    """A frame sheet as serialized pieces: each child element once (as lxml writes it), the tags
+    the firm's workbook replaces as their names, and the sheet data open for its rows."""
+    sheet = _frame(lang).sheets[index].sheet
+    start = "<worksheet" + "".join(
+        f' xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in sheet.nsmap.items()
+    )
+    pieces: list[bytes | str] = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', start.encode() + b">"]
+    for child in sheet:
+        if child.tag == _SHEET_DATA:
+            pieces.append(b"<sheetData>" + b"".join(etree.tostring(row) for row in child))
+            pieces.append(_SHEET_DATA)  # the rows go here
+            pieces.append(b"</sheetData>")
+        elif child.tag in (_DIMENSION, _VALIDATIONS, _HEADER_FOOTER):
+            pieces.append(child.tag)
+        else:
+            pieces.append(etree.tostring(child))
+        if child.tag == _VALIDATIONS:
+            pieces.append(_HYPERLINKS)  # <hyperlinks> follows <dataValidations> in a worksheet
+    pieces.append(b"</worksheet>")
+    return tuple(pieces)
+
+
+def _sheet_xml(lang: str, index: int, rows: Sequence[bytes], fill: dict[str, etree._Element]) -> bytes:
+    """The worksheet part: the frame's pieces, the rows, and the firm's own elements where named."""
+    out = []
+    for piece in _segments(lang, index):
+        if isinstance(piece, bytes):
+            out.append(piece)
+        elif piece == _SHEET_DATA:
+            out.extend(rows)
+        elif (element := fill.get(piece)) is not None:
+            out.append(etree.tostring(element))
+    return b"".join(out)
+
+
+def _headed(part: _SheetFrame, digest: Digest, sheet_name: str, lang: str) -> etree._Element:
+    header_footer = _copy(_only(part.sheet, _HEADER_FOOTER))
+    _only(header_footer, _ODD_HEADER).text = _print_title(digest, sheet_name, lang)
+    return header_footer
 
 
 def _data_sheet(
@@ -670,25 +637,76 @@ def _data_sheet(
     columns: Sequence[Column],
     rows: Sequence[Any],
     ctx: _Context,
-    styles: dict[str, str],
-    made: dict[tuple[int, int], list[tuple[str, etree._Element]]],
+    digest: Digest,
+    made: dict[tuple[int, int], tuple[bytes, str | None]],
 ) -> tuple[bytes, bytes, bytes]:
-    """Sheet, relationships and table parts of one data sheet."""
+    """Sheet, relationships and table parts of one data sheet.
+
+    `made` keeps each row element by (columns, row): a call listed in several sheets of the
+    workbook (new, closing, all open) is built once.
+    """
     part = frame.sheets[index]
     assert part.rels is not None
-    sheet = _copy(part.sheet)
-    rels = _copy(part.rels)
-    links = _fill_rows(_only(sheet, _SHEET_DATA), columns, rows, ctx, styles, made)
+    writers = [_ColumnWriter.of(c, frame.styles, ctx.lang) for c in columns]
+    elements, links = [], {}
+    title = next((_LETTERS[i] for i, c in enumerate(columns) if c.kind == "title"), None)
+    for number, row in enumerate(rows, start=2):
+        key = (id(columns), id(row))
+        made_row = made.get(key)
+        if made_row is None:
+            made_row = made[key] = (_row(writers, row, ctx), _url_of(row))
+        element, url = made_row
+        elements.append(element)
+        if title is not None and url:
+            links[f"{title}{number}"] = url
     last_row = max(len(rows) + 1, 2)  # a table needs a data row, even an empty one
     ref = f"A1:{_LETTERS[len(columns) - 1]}{last_row}"
-    _only(sheet, _DIMENSION).set("ref", ref)
+    dimension = _copy(_only(part.sheet, _DIMENSION))
+    dimension.set("ref", ref)
     status_col = _LETTERS[next(i for i, c in enumerate(columns) if c.kind == "status")]
-    validations = _only(sheet, _VALIDATIONS)
+    validations = _copy(_only(part.sheet, _VALIDATIONS))
     _only(validations, _VALIDATION).set("sqref", f"{status_col}2:{status_col}{last_row}")
-    hyperlinks = _link_parts(part, rels, links)
-    if hyperlinks is not None:
-        validations.addnext(hyperlinks)  # <hyperlinks> follows <dataValidations> in a worksheet
-    return _xml(sheet), _xml(rels), _table_xml(ctx.lang, index, ref)
+    rels = _copy(part.rels)
+    fill = {
+        _DIMENSION: dimension,
+        _VALIDATIONS: validations,
+        _HEADER_FOOTER: _headed(part, digest, word(f"sheet_{SHEETS[index][0]}", ctx.lang), ctx.lang),
+    }
+    if links:
+        fill[_HYPERLINKS] = _link_parts(part, rels, links)
+    return _sheet_xml(ctx.lang, index, elements, fill), _xml(rels), _table_xml(ctx.lang, index, ref)
+
+
+# --- the legend ----------------------------------------------------------------------------------
+
+# What the reader is, by applicant type of its legal form: (term, "your …", "of your …"), sl and en.
+_READERS: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
+    "enterprise": (("Podjetje", "vaše podjetje", "vašega podjetja"), ("Firm", "your firm", "your firm's")),
+    "municipality": (
+        ("Občina", "vaša občina", "vaše občine"),
+        ("Municipality", "your municipality", "your municipality's"),
+    ),
+    "public_institute": (("Zavod", "vaš zavod", "vašega zavoda"), ("Institute", "your institute", "your institute's")),
+    "ngo": (
+        ("Organizacija", "vaša organizacija", "vaše organizacije"),
+        ("Organisation", "your organisation", "your organisation's"),
+    ),
+    "association": (
+        ("Društvo", "vaše društvo", "vašega društva"),
+        ("Association", "your association", "your association's"),
+    ),
+    "research_org": (
+        ("Raziskovalna organizacija", "vaša organizacija", "vaše organizacije"),
+        ("Research organisation", "your organisation", "your organisation's"),
+    ),
+    "natural_person": (("Prejemnik", "vi", "vaše"), ("Recipient", "you", "your")),
+}
+
+
+def reader_words(reader: str, lang: str) -> tuple[str, str, str]:
+    """How the legend names the reader: the term, "your …" and "of your …"."""
+    sl, en = _READERS.get(reader, _READERS["enterprise"])
+    return sl if lang == "sl" else en
 
 
 # Legend text of the dictionary fields shown in the workbook, (Slovenian, English).
@@ -699,24 +717,21 @@ _FIELD_HELP = {
     ),
     "budget_eur": ("Skupna razpisana sredstva v evrih.", "Total money available, in euro."),
     "domains": ("Področja pametnega mesta, ki jih razpis pokriva.", "Smart-city domains the call covers."),
-    "applicant_types": ("Kdo se lahko prijavi.", "Who may apply."),
+    "applicant_types": (
+        "Kdo se lahko prijavi, kot navaja razpis; »ni podatka«, kjer razpis tega ne navaja.",
+        "Who may apply, as the call states it; “not stated” where it does not say.",
+    ),
     "summary": ("Kratek opis razpisa.", "Short description of the call."),
     "id": ("Oznaka razpisa v FundScoutu; ne spreminjajte je.", "The call's FundScout ID; do not change it."),
 }
 
 
-def _legend_firm_terms(lang: str) -> tuple[str, str, str]:
-    """Terms of the legend rows (2 to 4) that hold the firm's own values."""
-    return ("Podjetje", "Teden", "Stanje na dan") if lang == "sl" else ("Firm", "Week", "As of")
-
-
-def _legend_firm_values(digest: Digest, lang: str) -> tuple[str, str, str]:
-    return (f"{digest.firm_name} ({digest.firm_id})", digest.week, _format_date(digest.as_of, lang))
-
-
-def _legend_rows(lang: str) -> list[tuple[str, str]]:
-    """The legend rows that are the same for every firm (after the firm's own rows)."""
+@functools.lru_cache(maxsize=64)
+def _legend_rows(lang: str, reader: str) -> list[tuple[str, str]]:
+    """The legend rows that are the same for every reader of a kind (after the reader's own rows)."""
     sl = lang == "sl"
+    _, yours, of_yours = reader_words(reader, lang)
+    statuses = "; ".join(status_label(code, lang) for code in STATUSES)
     rows = [
         (
             word("sheet_new", lang),
@@ -724,9 +739,9 @@ def _legend_rows(lang: str) -> list[tuple[str, str]]:
         ),
         (
             word("sheet_changed", lang),
-            "Spremembe razpisov od prejšnjega tedna: prejšnja in nova vrednost."
+            "Spremembe razpisov od prejšnjega tedna: prejšnja in nova vrednost, vsaka v svoji obliki."
             if sl
-            else "Changes to calls since last week: old and new value.",
+            else "Changes to calls since last week: the old and the new value, each in its own form.",
         ),
         (
             word("sheet_closing", lang),
@@ -734,9 +749,18 @@ def _legend_rows(lang: str) -> list[tuple[str, str]]:
         ),
         (
             word("sheet_open", lang),
-            "Vsi odprti razpisi, ki vam ustrezajo in na katere se lahko prijavite."
+            f"Vsi odprti in napovedani razpisi, ki ustrezajo dejavnosti {of_yours} in na katere se {yours} "
+            "lahko prijavi."
             if sl
-            else "All open calls that fit you and that you may apply for.",
+            else f"All open and announced calls that fit {yours} and that {yours} may apply for.",
+        ),
+        (
+            word("call_status", lang),
+            "odprt ali napovedan (»napovedan, odpre se D«) in rok: naslednji rok in koliko rokov še ostane, "
+            "ali »do porabe sredstev, najpozneje D«, ko razpis velja do porabe sredstev."
+            if sl
+            else "open or announced (“forthcoming, opens on D”) and the deadline: the next cut-off date and how "
+            "many remain, or “until funds are spent, at the latest D” for a first-come call.",
         ),
         (
             word("days_left", lang),
@@ -746,42 +770,63 @@ def _legend_rows(lang: str) -> list[tuple[str, str]]:
         ),
         (
             word("score", lang),
-            "Kako dobro razpis ustreza dejavnosti in interesom podjetja."
+            f"Kako dobro razpis ustreza dejavnosti in interesom {of_yours}."
             if sl
-            else "How well the call fits the firm's activity and interests.",
+            else f"How well the call fits {of_yours} activity and interests.",
         ),
         (
             word("eligible", lang),
-            "Ali se podjetje glede na pogoje razpisa lahko prijavi."
+            f"Ali se {yours} glede na pogoje razpisa lahko prijavi."
             if sl
-            else "Whether the firm may apply under the call's conditions.",
+            else f"Whether {yours} may apply under the call's conditions.",
         ),
-    ]
-    statuses = "; ".join(status_label(code, lang) for code in STATUSES)
-    rows.append(
         (
             word("status", lang),
             f"Izberite: {statuses}. Izpolnjeno datoteko nam pošljite nazaj — upoštevali jo bomo pri naslednjih izborih."
             if sl
             else f"Pick one of: {statuses}. Send the filled workbook back and we take it into account "
             "in future matches.",
-        )
-    )
+        ),
+    ]
     for name, (help_sl, help_en) in _FIELD_HELP.items():
         rows.append((FIELDS_BY_NAME[name].label(lang), help_sl if sl else help_en))
     return rows
 
 
+def _legend_row(left: str, right: str, styles: tuple[str, str], lang: str) -> bytes:
+    return _row_of(
+        [
+            _string(text, TEXT_LIMIT, lang, style, width)
+            for text, style, width in zip((left, right), styles, LEGEND_WIDTHS)
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _legend_fixed(lang: str, reader: str) -> list[bytes]:
+    """The legend's rows after the reader's own ones, built once per language and kind of reader."""
+    styles = _frame(lang).styles
+    return [_legend_row(a, b, (styles["header"], styles["text"]), lang) for a, b in _legend_rows(lang, reader)]
+
+
 def _legend_sheet(frame: _Frame, digest: Digest, lang: str) -> bytes:
-    """The legend: the frame's rows, with the firm's name, week and date put into rows 2 to 4."""
-    sheet = _copy(frame.sheets[-1].sheet)
-    values = dict(zip(("B2", "B3", "B4"), _legend_firm_values(digest, lang)))
-    rows = _only(sheet, _SHEET_DATA).findall(_ROW_TAG)
-    for cell in (c for row in rows[1:4] for c in row.iter(_CELL_TAG)):
-        if (text := values.get(cell.get("r", ""))) is not None:
-            _set_text(cell, clean_text(text, TEXT_LIMIT, lang))
-    _only(sheet, _DIMENSION).set("ref", f"A1:B{len(rows)}")
-    return _xml(sheet)
+    """The legend: who it is for, the week and the day, then what each sheet and column means."""
+    term, _, _ = reader_words(digest.reader, lang)
+    week = digest.week_label(lang)
+    styles = frame.styles
+    bold, text = styles["header"], styles["text"]
+    rows = [
+        _legend_row(word("legend_term", lang), word("legend_meaning", lang), (bold, bold), lang),
+        _legend_row(term, f"{digest.firm_name} ({digest.firm_id})", (bold, text), lang),
+        _legend_row(("Teden", "Week")[lang != "sl"], week, (bold, text), lang),
+        _legend_row(("Stanje na dan", "As of")[lang != "sl"], format_date(digest.as_of, lang), (bold, text), lang),
+        *_legend_fixed(lang, digest.reader),
+    ]
+    part = frame.sheets[-1]
+    dimension = _copy(_only(part.sheet, _DIMENSION))
+    dimension.set("ref", f"A1:B{len(rows)}")
+    fill = {_DIMENSION: dimension, _HEADER_FOOTER: _headed(part, digest, word("sheet_legend", lang), lang)}
+    return _sheet_xml(lang, len(SHEETS), rows, fill)
 
 
 def _custom_properties(frame: _Frame, token: str | None) -> bytes:
@@ -796,15 +841,23 @@ def build_workbook(digest: Digest, lang: str = "sl", *, token: str | None = None
     """The .xlsx bytes of a firm's digest; `token` (signed firm and week) goes in a document property."""
     frame = _frame(lang)
     ctx = _Context(lang=lang, as_of=digest.as_of)
-    styles = frame.styles
-    made: dict[tuple[int, int], list[tuple[str, etree._Element]]] = {}
+    made: dict[tuple[int, int], tuple[bytes, str | None]] = {}
     buffer = io.BytesIO(frame.package)
     with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as package:
         for index, (key, columns) in enumerate(SHEETS):
-            sheet, rels, table = _data_sheet(frame, index, columns, getattr(digest, key), ctx, styles, made)
-            package.writestr(_SHEET_PART.format(index + 1), sheet)
-            package.writestr(_TABLE_PART.format(index + 1), table)
-            package.writestr(_RELS_PART.format(index + 1), rels)
-        package.writestr(_SHEET_PART.format(len(SHEETS) + 1), _legend_sheet(frame, digest, lang))
-        package.writestr("docProps/custom.xml", _custom_properties(frame, token))
+            sheet, rels, table = _data_sheet(frame, index, columns, getattr(digest, key), ctx, digest, made)
+            _add(package, _SHEET_PART.format(index + 1), sheet)
+            _add(package, _TABLE_PART.format(index + 1), table)
+            _add(package, _RELS_PART.format(index + 1), rels)
+        _add(package, _SHEET_PART.format(len(SHEETS) + 1), _legend_sheet(frame, digest, lang))
+        _add(package, "docProps/custom.xml", _custom_properties(frame, token))
     return buffer.getvalue()
+
+
+# Parts smaller than this are stored: deflating a few hundred bytes costs more than it saves.
+_STORE_BELOW = 2_048
+
+
+def _add(package: zipfile.ZipFile, name: str, data: bytes) -> None:
+    method = zipfile.ZIP_STORED if len(data) < _STORE_BELOW else zipfile.ZIP_DEFLATED
+    package.writestr(name, data, compress_type=method, compresslevel=COMPRESSION)

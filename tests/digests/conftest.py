@@ -5,6 +5,7 @@ Matches are inserted through the models, as the matcher writes them (real rows, 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 from collections.abc import Iterator
@@ -62,6 +63,32 @@ CALLS: dict[str, dict[str, Any]] = {
     "c-withdrawn": {"title": "Umaknjen razpis", "deadlines": [day(40)], "withdrawn": True, "seen": BEFORE},
     "c-ineligible": {"title": "Razpis samo za občine", "deadlines": [day(40)], "seen": IN_WEEK},
     "c-weak": {"title": "Komaj ustrezen razpis", "deadlines": [day(40)], "seen": IN_WEEK},
+    # the status rule's cases (fundscout/status.py)
+    "c-funds-late": {
+        "title": "Do porabe sredstev, rok že mimo",
+        "deadlines": [day(-10)],
+        "until_funds_spent": True,
+        "seen": BEFORE,
+    },
+    "c-funds-dated": {
+        "title": "Vavčer do porabe sredstev",
+        "deadlines": [day(20)],
+        "until_funds_spent": True,
+        "seen": BEFORE,
+    },
+    "c-forthcoming": {"title": "Napovedan razpis", "deadlines": [day(60)], "opens_on": day(10), "seen": BEFORE},
+    "c-multi": {
+        "title": "Razpis s štirimi roki",
+        "deadlines": [day(-20), day(8), day(40), day(100)],
+        "applicant_types": [],  # the source does not say who may apply
+        "seen": BEFORE,
+    },
+    "c-source-closed": {
+        "title": "Vir ga označuje kot zaprtega",
+        "deadlines": [day(30)],
+        "source_status": "closed",
+        "seen": BEFORE,
+    },
 }
 # firm -> call -> (score, eligible)
 MATCHES: dict[str, dict[str, tuple[float, bool | None]]] = {
@@ -75,6 +102,11 @@ MATCHES: dict[str, dict[str, tuple[float, bool | None]]] = {
         "c-withdrawn": (90, True),
         "c-ineligible": (88, False),
         "c-weak": (12, True),
+        "c-funds-late": (93, True),
+        "c-funds-dated": (58, True),
+        "c-forthcoming": (57, None),
+        "c-multi": (56, True),
+        "c-source-closed": (94, True),
     },
     "F2": {"c-plus": (70, True), "c-minus": (45, True)},
     "F3": {"c-plus": (99, True)},  # unsubscribed
@@ -88,7 +120,8 @@ FIRMS = {
     "F4": ("Brez naslova d.o.o.", None, True),
     "F5": ("Slabo ujemanje d.o.o.", "f5@example.com", True),
 }
-RECEIVING = ("F1", "F2")
+RECEIVING = ("F1", "F2", "F5")  # F5: nothing fits, so a short note
+WITH_DIGEST = ("F1", "F2")
 
 
 def seed_store(url: str) -> None:
@@ -125,8 +158,10 @@ def seed_store(url: str) -> None:
                     budget_eur=spec.get("budget_eur"),
                     summary=spec.get("summary"),
                     withdrawn=spec.get("withdrawn"),
+                    opens_on=dt.date.fromisoformat(spec["opens_on"]) if "opens_on" in spec else None,
+                    source_status=spec.get("source_status"),
                     funds=["ERDF"],
-                    applicant_types=["sme"],
+                    applicant_types=spec.get("applicant_types", ["sme"]),
                     cohesion_regions=[],
                     domains=spec.get("domains", ["e_governance"]),
                     provenance={},
@@ -194,6 +229,7 @@ class Recorder:
 
     refuse: dict[str, str] = field(default_factory=dict)  # address -> permanent reply
     defer_once: set[str] = field(default_factory=set)  # addresses answered 451 the first time
+    slow_data: dict[str, float] = field(default_factory=dict)  # address -> seconds before the DATA reply
     delivered: list[Any] = field(default_factory=list)
     rcpt_replies: list[tuple[str, str]] = field(default_factory=list)
 
@@ -211,6 +247,9 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         self.delivered.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        delay = max((self.slow_data.get(rcpt, 0.0) for rcpt in envelope.rcpt_tos), default=0.0)
+        if delay:
+            await asyncio.sleep(delay)  # the message is in; the answer comes late
         return "250 Message accepted"
 
     def recipients(self) -> list[str]:
@@ -247,3 +286,4 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FUNDSCOUT_SECRET_KEY", "test-secret-key-for-digests")
+    monkeypatch.setenv("FUNDSCOUT_PUBLIC_URL", "https://razpisi.kranj.example")

@@ -128,7 +128,7 @@ def test_cli_digest_writes_files_and_unsubscribe_stops_them(seeded: str, fundsco
     result = runner.invoke(app, ["digest", "--week", WEEK, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "digests").iterdir()) == [f"F1-{WEEK}.xlsx", f"F2-{WEEK}.xlsx"]
-    assert sorted(p.name for p in (out / "outbox").iterdir()) == [f"F1-{WEEK}.eml", f"F2-{WEEK}.eml"]
+    assert sorted(p.name for p in (out / "outbox").iterdir()) == [f"F1-{WEEK}.eml", f"F2-{WEEK}.eml", f"F5-{WEEK}.eml"]
     assert runner.invoke(app, ["unsubscribe", "--firm", "F2"]).exit_code == 0
     result = runner.invoke(app, ["digest", "--week", "2026-W49", "--out", str(out)])
     assert not (out / "digests" / "F2-2026-W49.xlsx").exists()

@@ -47,3 +47,18 @@ def test_an_altered_token_unsubscribes_nobody(db_url: str, client: TestClient, m
     response = client.post(f"/unsubscribe/{forged}")
     assert response.status_code == 404 and "ni veljavna" in response.text
     assert subscribed(db_url, firm_id)
+
+
+def test_the_page_checks_the_token_before_asking_and_names_a_contact(
+    db_url: str, client: TestClient, monkeypatch
+) -> None:
+    monkeypatch.setenv("FUNDSCOUT_SECRET_KEY", "test-secret-for-links")
+    monkeypatch.setenv("FUNDSCOUT_SMTP_URL", "smtp://127.0.0.1:2525?from=razpisi@kranj.example")
+    firm_id = first_firm(db_url)
+    forged = unsubscribe_token(firm_id)[:-2] + "xx"
+    refused = client.get(f"/unsubscribe/{forged}")
+    assert refused.status_code == 404 and "ni veljavna" in refused.text
+    assert "Da, odjavi me" not in refused.text  # nothing to confirm for a link that is not ours
+    assert "mailto:razpisi@kranj.example" in refused.text
+    asked = client.get(f"/unsubscribe/{unsubscribe_token(firm_id)}")
+    assert asked.status_code == 200 and "Da, odjavi me" in asked.text and "razpisi@kranj.example" in asked.text

@@ -56,6 +56,7 @@ def smtp_inbox(monkeypatch) -> Iterator[Inbox]:
         "FUNDSCOUT_SMTP_URL", f"smtp://127.0.0.1:{controller.port}?from=razpisi@fundscout.example&timeout=5"
     )
     monkeypatch.setenv("FUNDSCOUT_SECRET_KEY", "test-key-for-unsubscribe-links")
+    monkeypatch.setenv("FUNDSCOUT_PUBLIC_URL", "https://razpisi.kranj.example")
     yield inbox
     controller.stop()
 
