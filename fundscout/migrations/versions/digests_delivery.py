@@ -1,14 +1,14 @@
 """digest delivery: message files in the outbox, suppression by address, a firm's quiet-week mail
 
 Revision ID: digests_2
-Revises: text_1
+Revises: review_1
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "digests_2"
-down_revision = "text_1"
+down_revision = "review_1"
 branch_labels = None
 depends_on = None
 
