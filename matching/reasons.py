@@ -55,7 +55,9 @@ def relevance_reasons(
         ]
         if kinds:
             audience = secondary("applicant_audience")[kinds[0]]
-            out.append(f"razpis nagovarja: {audience.sl}" if sl else f"the call addresses: {audience.en}")
+            # Read from the text, not from a list of eligible applicants: it says whom the text
+            # mentions, so it never contradicts "the call does not name eligible applicants".
+            out.append(f"besedilo razpisa omenja: {audience.sl}" if sl else f"the call's text mentions: {audience.en}")
     if parts["purpose"] >= 0.2:
         objectives = secondary("thematic_objectives")
         common = [t for t in purpose_codes() if firm.purposes.get(t, 0) >= 0.3 and call.purposes.get(t, 0) >= 0.3]
