@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, ValidationError, create_model
 from pydantic import Field as PydField
 
 from fundscout.fields import CALL_FIELDS, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
@@ -30,32 +30,73 @@ def _iso_date(value: Any) -> Any:
     raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
 
 
+# C0 and C1 control characters other than tab, line feed and carriage return. A page break (FF),
+# vertical tab or NEL in scraped text becomes a line break; the others carry nothing and break
+# the XML of a workbook, so they are dropped. NUL is refused: no text has one, a damaged file does.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = "\x0b\x0c\x85"
+
+
+def _clean(value: Any) -> Any:
+    """Free text with control characters cleaned the one way, whichever store it goes to."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000): the file is damaged or not text")
+    return _CONTROL.sub(lambda m: "\n" if m.group() in _LINE_BREAKS else "", value)
+
+
 def _strip_text(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        value = _clean(value).strip()
         return value or None
+    return value
+
+
+def _token(value: Any) -> Any:
+    """An id, code, number or URL: a control character in one is an error, not something to drop."""
+    if isinstance(value, str):
+        value = value.strip()
+        bad = re.search(r"[\x00-\x1f\x7f-\x9f]", value)
+        if bad:
+            raise ValueError(f"contains the control character U+{ord(bad.group()):04X}")
+        return value or None
+    return value
+
+
+def _number(value: Any) -> Any:
+    """JSON `true`/`false` is not a number (Python would read it as 1 or 0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {json.dumps(value)}")
     return value
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Text = Annotated[str, BeforeValidator(_strip_text)]
+Token = Annotated[str, BeforeValidator(_token)]
+Snippet = Annotated[str, BeforeValidator(_clean)]
+
+# A call record nests three levels (record -> evidence -> snippet); anything much deeper is not one.
+MAX_DEPTH = 8
 
 
 def _annotation(field: Field) -> tuple[Any, Any]:
     """Python type and pydantic default/constraints for one dictionary field."""
     optional = not field.required
     if field.kind in ("key", "str"):
-        typ: Any = Annotated[Text, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Text
+        typ: Any = Annotated[Token, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Token
     elif field.kind == "url":
-        typ = Annotated[Text, PydField(pattern=r"^https?://\S+$", max_length=2000)]
+        typ = Annotated[Token, PydField(pattern=r"^https?://\S+$", max_length=2000)]
     elif field.kind == "text":
         typ = Annotated[Text, PydField(min_length=1)]
     elif field.kind == "date":
         typ = IsoDate
     elif field.kind == "bool":
-        typ = bool
+        typ = Annotated[bool, Strict()]  # true or false, not 1, "yes" or "on"
     elif field.kind == "float":
-        typ = Annotated[float, PydField(ge=field.minimum, le=field.maximum)]
+        typ = Annotated[
+            float, BeforeValidator(_number), PydField(ge=field.minimum, le=field.maximum, allow_inf_nan=False)
+        ]
     elif field.kind == "code":
         typ = Literal[tuple(field.values)]  # type: ignore[misc]
     elif field.kind == "codes":
@@ -76,7 +117,7 @@ CallRecord: type[BaseModel] = create_model(  # type: ignore[call-overload]
     __base__=_RecordBase,
     __doc__="A call in the normalised schema. Unknown fields are refused.",
     # Snippet of source text each fact was read from: {field name: snippet}.
-    evidence=(dict[str, str], PydField(default_factory=dict)),
+    evidence=(dict[str, Snippet], PydField(default_factory=dict)),
     **{f.name: _annotation(f) for f in CALL_FIELDS},
 )
 
@@ -86,12 +127,12 @@ class RecordError:
     """One problem with one input row, phrased for the operator."""
 
     source: str  # file name or other label of the input
-    row: int  # 1-based row (line) number in the input
+    row: int | None  # 1-based row (line) number in the input; None for the file as a whole
     field: str | None
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.source}: row {self.row}"
+        where = self.source if self.row is None else f"{self.source}: row {self.row}"
         if self.field:
             where += f", field '{self.field}'"
         return f"{where}: {self.message}"
@@ -117,10 +158,32 @@ def errors_from_validation(exc: ValidationError, source: str, row: int) -> list[
 def validate_record(data: Any, source: str, row: int) -> tuple[BaseModel | None, list[RecordError]]:
     if not isinstance(data, dict):
         return None, [RecordError(source, row, None, f"expected a JSON object, got {type(data).__name__}")]
+    too_deep = [
+        RecordError(source, row, name, f"values nested more than {MAX_DEPTH} levels deep; a call record has 3")
+        for name, value in data.items()
+        if nesting_depth(value) > MAX_DEPTH
+    ]
+    if too_deep:
+        return None, too_deep
     try:
         return CallRecord.model_validate(data), []
     except ValidationError as exc:
         return None, errors_from_validation(exc, source, row)
+
+
+def nesting_depth(value: Any) -> int:
+    """Levels of lists and objects in a JSON value (a scalar is 1), counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:  # deep enough to refuse; no need to walk the rest
+            break
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 def facts(record: BaseModel) -> dict[str, Any]:
@@ -148,12 +211,12 @@ def content_hash(fact_values: dict[str, Any]) -> str:
 # --- firm records (fields.FIRM_FIELDS) ------------------------------------------------------------
 
 _NACE = re.compile(r"\d{2}(?:\.\d{1,3})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 
 
 def _split(value: Any) -> Any:
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        return [part.strip() for part in _clean(value).split(";") if part.strip()]
     return value
 
 
@@ -218,8 +281,10 @@ def _firm_annotation(field: Field) -> tuple[Any, Any]:
         typ = Literal[tuple(field.values)]  # type: ignore[misc]
     elif field.kind == "key":
         typ = Annotated[str, PydField(pattern=f"^(?:{field.pattern})$")]
+    elif field.kind == "text":
+        typ = Annotated[str, BeforeValidator(_clean), PydField(min_length=1 if field.required else 0)]
     else:
-        typ = Annotated[str, PydField(min_length=1)] if field.required else str
+        typ = Annotated[str, BeforeValidator(_token), PydField(min_length=1)] if field.required else Token
     if checks:
         typ = Annotated[typ, *checks]
     return (typ, ...) if field.required else (typ, "")
