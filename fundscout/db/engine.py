@@ -72,14 +72,15 @@ def _busy_message(waited: float) -> str:
     )
 
 
-def lock_for_load(session: Session, wait_seconds: float = STORE_BUSY_SECONDS) -> None:
+def lock_for_load(session: Session, wait_seconds: float | None = None) -> None:
     """Make this transaction the only load in the store until it ends, waiting at most `wait_seconds`.
 
     SQLite: a write that changes nothing takes the database's write lock now, so every read that
     follows sees the latest data and no other writer commits before this one. PostgreSQL: a
     transaction-level advisory lock; `lock_timeout` also bounds every row lock after it.
-    Raises StoreBusy when the wait runs out.
+    Raises StoreBusy when the wait runs out (default `STORE_BUSY_SECONDS`).
     """
+    wait_seconds = STORE_BUSY_SECONDS if wait_seconds is None else wait_seconds
     conn = session.connection()
     try:
         if conn.dialect.name == "sqlite":
