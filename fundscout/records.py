@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, ValidationError, create_model
 from pydantic import Field as PydField
 
-from fundscout.fields import CALL_FIELDS, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
+from fundscout.fields import CALL_FIELDS, FIELDS_BY_NAME, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
 from fundscout.reference import find_municipality, nace_divisions
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -35,11 +36,12 @@ def _iso_date(value: Any) -> Any:
 # the XML of a workbook, so they are dropped. NUL is refused: no text has one, a damaged file does.
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = "\x0b\x0c\x85"
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _clean(value: Any) -> Any:
     """Free text with control characters cleaned the one way, whichever store it goes to."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _ANY_CONTROL.search(value):
         return value
     if "\x00" in value:
         raise ValueError("contains a NUL character (\\u0000): the file is damaged or not text")
@@ -53,11 +55,14 @@ def _strip_text(value: Any) -> Any:
     return value
 
 
+_TOKEN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _token(value: Any) -> Any:
     """An id, code, number or URL: a control character in one is an error, not something to drop."""
     if isinstance(value, str):
         value = value.strip()
-        bad = re.search(r"[\x00-\x1f\x7f-\x9f]", value)
+        bad = _TOKEN_CONTROL.search(value)
         if bad:
             raise ValueError(f"contains the control character U+{ord(bad.group()):04X}")
         return value or None
@@ -65,9 +70,17 @@ def _token(value: Any) -> Any:
 
 
 def _number(value: Any) -> Any:
-    """JSON `true`/`false` is not a number (Python would read it as 1 or 0)."""
+    """JSON `true`/`false` is not a number (Python would read it as 1 or 0), nor is Infinity or NaN."""
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got the boolean {json.dumps(value)}")
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # pydantic names it: not a number
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
     return value
 
 
@@ -158,49 +171,52 @@ def errors_from_validation(exc: ValidationError, source: str, row: int) -> list[
 def validate_record(data: Any, source: str, row: int) -> tuple[BaseModel | None, list[RecordError]]:
     if not isinstance(data, dict):
         return None, [RecordError(source, row, None, f"expected a JSON object, got {type(data).__name__}")]
-    too_deep = [
-        RecordError(source, row, name, f"values nested more than {MAX_DEPTH} levels deep; a call record has 3")
-        for name, value in data.items()
-        if nesting_depth(value) > MAX_DEPTH
-    ]
-    if too_deep:
-        return None, too_deep
     try:
         return CallRecord.model_validate(data), []
     except ValidationError as exc:
-        return None, errors_from_validation(exc, source, row)
+        # A valid record is three levels deep at most, so only a refused one needs this check; it
+        # names the field and keeps a deep value out of the messages (its repr could recurse).
+        too_deep = [
+            RecordError(source, row, name, f"values nested more than {MAX_DEPTH} levels deep; a call record has 3")
+            for name, value in data.items()
+            if nesting_depth(value) > MAX_DEPTH
+        ]
+        return None, too_deep or errors_from_validation(exc, source, row)
 
 
 def nesting_depth(value: Any) -> int:
-    """Levels of lists and objects in a JSON value (a scalar is 1), counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:  # deep enough to refuse; no need to walk the rest
-            break
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
+    """Levels of lists and objects in a JSON value (a scalar is 1), counted level by level without
+    recursion, and no further than one level past MAX_DEPTH."""
+    depth, level = 1, [value]
+    while depth <= MAX_DEPTH:
+        level = [
+            child
+            for item in level
+            if isinstance(item, (list, dict))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return depth
+        depth += 1
+    return depth
+
+
+_TRACKED_KINDS = tuple((name, FIELDS_BY_NAME[name].kind) for name in TRACKED_FIELDS)
 
 
 def facts(record: BaseModel) -> dict[str, Any]:
     """The tracked facts of a record as JSON-ready values (dates as ISO strings, lists sorted)."""
     out: dict[str, Any] = {}
-    for name in TRACKED_FIELDS:
+    for name, kind in _TRACKED_KINDS:
         value = getattr(record, name)
-        out[name] = _jsonable(value)
+        if kind == "dates":
+            value = sorted(d.isoformat() for d in value)
+        elif kind == "codes":
+            value = sorted(value)
+        elif kind == "date" and value is not None:
+            value = value.isoformat()
+        out[name] = value
     return out
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return sorted(_jsonable(v) for v in value)
-    return value
 
 
 def content_hash(fact_values: dict[str, Any]) -> str:

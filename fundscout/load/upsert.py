@@ -5,21 +5,22 @@ a fact updates the call and writes one history row with the old and new values.
 
 The work is done in batches, a few statements per batch whatever its size: one read of the
 stored rows (locked, in id order, on PostgreSQL), one insert of the new calls, one update per
-shape of changed row, one update of the unchanged ones, one insert of the history rows and one
-upsert of the pages seen. The caller holds the load lock (`fundscout.db.lock_for_load`), so the
+shape of changed row, one update of the unchanged ones, one insert of the history rows, and
+for the pages seen one read, one insert of the new and one update of the known. The caller holds the load lock (`fundscout.db.lock_for_load`), so the
 values a change is recorded against are the last ones written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import JSON, Date, DateTime, Table, select, update
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, CallSource, utcnow
@@ -97,14 +98,110 @@ def _stored_rows(session: Session, ids: list[str]) -> dict[str, Any]:
     return {row.id: row for row in session.execute(stmt)}
 
 
-def _upsert_sources(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Record each page a call was seen on: a new row, or a later last_seen_at."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(sources_table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["call_id", "source", "url"], set_={"last_seen_at": stmt.excluded.last_seen_at}
+# --- many rows in one driver call ------------------------------------------------------------------
+# SQLAlchemy's executemany spends more time per row on its own bookkeeping than the database
+# spends storing it. These build the statement once and hand the rows to the driver, converted
+# the way SQLAlchemy's column types store them (JSON as text; on SQLite, dates and timestamps as
+# its ISO text), so the ORM reads them back as if it had written them.
+
+
+def _sqlite_timestamp(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@cache
+def _converters(dialect: str, table: Table) -> dict[str, Callable[[Any], Any]]:
+    out: dict[str, Callable[[Any], Any]] = {}
+    for column in table.columns:
+        if isinstance(column.type, JSON):
+            out[column.name] = json.dumps
+        elif dialect == "sqlite" and isinstance(column.type, DateTime):
+            out[column.name] = _sqlite_timestamp
+        elif dialect == "sqlite" and isinstance(column.type, Date):
+            out[column.name] = _sqlite_date
+    return out
+
+
+def _driver_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
+    conn = session.connection()
+    convert = _converters(conn.dialect.name, table)
+    names = [name for name in rows[0] if name in convert]
+    for row in rows:
+        for name in names:
+            row[name] = convert[name](row[name])
+    return conn, rows
+
+
+def _placeholder(conn: Any, name: str) -> str:
+    return f"%({name})s" if conn.dialect.paramstyle == "pyformat" else f":{name}"
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows may leave out columns: those get the column's default (as SQLAlchemy would) or NULL."""
+    given = {name for row in rows for name in row}
+    columns = [c for c in table.columns if c.name in given or c.default is not None]
+    for column in columns:
+        default = column.default
+        for row in rows:
+            if column.name not in row:
+                row[column.name] = (
+                    None if default is None else default.arg(None) if default.is_callable else default.arg
+                )
+    conn, rows = _driver_rows(session, table, rows)
+    quote = conn.dialect.identifier_preparer.quote
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(_placeholder(conn, c) for c in columns)})"
     )
-    session.execute(stmt, rows)
+    conn.exec_driver_sql(sql, rows)
+
+
+def _update_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows of one set of columns; `key` is the primary key of the row to update."""
+    conn, rows = _driver_rows(session, table, rows)
+    quote = conn.dialect.identifier_preparer.quote
+    assignments = ", ".join(f"{quote(c)} = {_placeholder(conn, c)}" for c in rows[0] if c != "key")
+    (key,) = table.primary_key.columns
+    conn.exec_driver_sql(
+        f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key.name)} = {_placeholder(conn, 'key')}", rows
+    )
+
+
+def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -> None:
+    """Record each page a call was seen on: a new row, or a later last_seen_at for a known one.
+
+    The load lock keeps other loads from adding the same page meanwhile."""
+    ids = sorted({r.id for r in batch})
+    pages = select(sources_table.c.id, sources_table.c.call_id, sources_table.c.source, sources_table.c.url)
+    known = {
+        (row.call_id, row.source, row.url): row.id
+        for row in session.execute(pages.where(sources_table.c.call_id.in_(ids)))
+    }
+    seen, new_rows = [], []
+    for record in batch:
+        page = (record.id, record.source, record.url)
+        if page in known:
+            seen.append(known[page])
+        else:
+            known[page] = None  # one row per page, however often the batch names it
+            new_rows.append(
+                {
+                    "call_id": record.id,
+                    "source": record.source,
+                    "url": record.url,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+            )
+    if seen:
+        session.execute(update(sources_table).where(sources_table.c.id.in_(seen)).values(last_seen_at=now))
+    if new_rows:
+        _insert_many(session, sources_table, new_rows)
 
 
 def load_records(
@@ -190,18 +287,14 @@ def _load_batch(
         else:
             unchanged.append(record.id)
     if new_rows:
-        session.execute(insert(calls), new_rows)
+        _insert_many(session, calls, new_rows)
     for rows in changes.values():
-        # The SET clause takes the columns of the parameter rows, which all have `columns`.
-        session.execute(update(calls).where(calls.c.id == bindparam("key")), rows)
+        _update_many(session, calls, rows)
     if unchanged:
         session.execute(update(calls).where(calls.c.id.in_(unchanged)).values(last_seen_at=now))
     if history:
-        session.execute(insert(history_table), history)
-    _upsert_sources(
-        session,
-        [{"call_id": r.id, "source": r.source, "url": r.url, "first_seen_at": now, "last_seen_at": now} for r in batch],
-    )
+        _insert_many(session, history_table, history)
+    _mark_seen(session, batch, now)
     report.received += len(batch)
     report.created += len(new_rows)
     report.changed += len(history)

@@ -138,6 +138,22 @@ def pg_url(postgres_url):
     _empty_tables(postgres_url)
 
 
+def wait_for_a_lock_wait(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with engine_for(url).connect() as conn:
+            waiting = conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the load never waited for the other writer's lock")
+
+
 def test_a_deadlock_with_another_writer_is_retried(pg_url, tmp_path):
     """Another writer locks call b, the load locks a and waits for b, the writer then wants a.
 
@@ -151,7 +167,7 @@ def test_a_deadlock_with_another_writer_is_retried(pg_url, tmp_path):
     reports = []
     loader = threading.Thread(target=lambda: reports.append(import_calls_file(pg_url, change)))
     loader.start()
-    time.sleep(0.3)  # the load now holds call-0001 and waits for call-0002
+    wait_for_a_lock_wait(pg_url)  # the load now holds call-0001 and waits for call-0002
     writer.execute(text("UPDATE calls SET domains = '[\"health\"]' WHERE id = 'call-0001'"))
     writer.commit()
     writer.close()
