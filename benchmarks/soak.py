@@ -1,6 +1,6 @@
 """Soak test of the store on PostgreSQL: concurrent loaders, a matcher and digest builds, a kill.
 
-    python benchmarks/soak.py --seconds 240 --loaders 4 --admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python benchmarks/soak.py --seconds 180 --loaders 4 --admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     python benchmarks/soak.py --seconds 20 --url postgresql+psycopg://…/an_empty_migrated_db   (tests)
 
 Seeds a store with `--calls` calls and the sample firms, starts a loopback SMTP server, then runs
@@ -299,9 +299,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=240)
+    parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--loaders", type=int, default=4)
-    parser.add_argument("--calls", type=int, default=600)
+    parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--url", help="an empty PostgreSQL database to use (else one is made on --admin-url)")
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--role", choices=sorted(ROLES))
