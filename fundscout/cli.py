@@ -20,7 +20,7 @@ from fundscout.config import (
     has_stable_key,
     settings,
 )
-from fundscout.db import upgrade
+from fundscout.db import StoreBusy, upgrade
 from fundscout.demo import run_demo
 from fundscout.extract.cli import extract_file
 from fundscout.load import InputError, import_calls_file, read_firms_csv
@@ -50,6 +50,7 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+EXIT_STORE_BUSY = 3  # another load held the store too long; nothing was loaded, run again
 MAX_ERROR_LINES = 50
 
 
@@ -89,6 +90,9 @@ def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in th
     except InputError as exc:
         typer.echo(f"error: {file}: nothing was loaded; fix the rows below and run again.", err=True)
         _fail_input(exc.errors)
+    except StoreBusy as exc:
+        typer.echo(f"error: {file}: {exc}", err=True)
+        raise typer.Exit(EXIT_STORE_BUSY) from None
     typer.echo(f"{file}: {report}")
 
 
@@ -100,6 +104,9 @@ def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see RE
         report = import_firms_file(cfg.database_url, file)
     except InputError as exc:
         _fail_input(exc.errors)
+    except StoreBusy as exc:
+        typer.echo(f"error: {file}: {exc}", err=True)
+        raise typer.Exit(EXIT_STORE_BUSY) from None
     typer.echo(f"{file}: {report}")
     if report.rejected:
         _fail_input(report.rejected)

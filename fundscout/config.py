@@ -23,6 +23,7 @@ DIGEST_MIN_SCORE = 30.0  # lowest match score (0-100) a weekly digest lists
 BRIEF_MIN_SCORE = 60.0  # lowest best firm-match score (0-100) of a call worth a draft brief
 STORE_MIN_SCORE = 1.0  # pairs scoring below this are not stored (an existing row is still updated)
 PUBLIC_URL_DEFAULT = "http://localhost:8000"
+STORE_BUSY_SECONDS = 300.0  # a load waits this long for another load (or writer) before it gives up
 
 
 @dataclass(frozen=True)

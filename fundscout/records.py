@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, ValidationError, create_model
 from pydantic import Field as PydField
 
-from fundscout.fields import CALL_FIELDS, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
+from fundscout.fields import CALL_FIELDS, FIELDS_BY_NAME, FIRM_FIELDS, LEGAL_FORMS, TRACKED_FIELDS, Field
 from fundscout.reference import find_municipality, nace_divisions
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -30,32 +31,85 @@ def _iso_date(value: Any) -> Any:
     raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
 
 
+# C0 and C1 control characters other than tab, line feed and carriage return. A page break (FF),
+# vertical tab or NEL in scraped text becomes a line break; the others carry nothing and break
+# the XML of a workbook, so they are dropped. NUL is refused: no text has one, a damaged file does.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = "\x0b\x0c\x85"
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _clean(value: Any) -> Any:
+    """Free text with control characters cleaned the one way, whichever store it goes to."""
+    if not isinstance(value, str) or not _ANY_CONTROL.search(value):
+        return value
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000): the file is damaged or not text")
+    return _CONTROL.sub(lambda m: "\n" if m.group() in _LINE_BREAKS else "", value)
+
+
 def _strip_text(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        value = _clean(value).strip()
         return value or None
+    return value
+
+
+_TOKEN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _token(value: Any) -> Any:
+    """An id, code, number or URL: a control character in one is an error, not something to drop."""
+    if isinstance(value, str):
+        value = value.strip()
+        bad = _TOKEN_CONTROL.search(value)
+        if bad:
+            raise ValueError(f"contains the control character U+{ord(bad.group()):04X}")
+        return value or None
+    return value
+
+
+def _number(value: Any) -> Any:
+    """JSON `true`/`false` is not a number (Python would read it as 1 or 0), nor is Infinity or NaN."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {json.dumps(value)}")
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # pydantic names it: not a number
+    if isinstance(number, float) and not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
     return value
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Text = Annotated[str, BeforeValidator(_strip_text)]
+Token = Annotated[str, BeforeValidator(_token)]
+Snippet = Annotated[str, BeforeValidator(_clean)]
+
+# A call record nests three levels (record -> evidence -> snippet); anything much deeper is not one.
+MAX_DEPTH = 8
 
 
 def _annotation(field: Field) -> tuple[Any, Any]:
     """Python type and pydantic default/constraints for one dictionary field."""
     optional = not field.required
     if field.kind in ("key", "str"):
-        typ: Any = Annotated[Text, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Text
+        typ: Any = Annotated[Token, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Token
     elif field.kind == "url":
-        typ = Annotated[Text, PydField(pattern=r"^https?://\S+$", max_length=2000)]
+        typ = Annotated[Token, PydField(pattern=r"^https?://\S+$", max_length=2000)]
     elif field.kind == "text":
         typ = Annotated[Text, PydField(min_length=1)]
     elif field.kind == "date":
         typ = IsoDate
     elif field.kind == "bool":
-        typ = bool
+        typ = Annotated[bool, Strict()]  # true or false, not 1, "yes" or "on"
     elif field.kind == "float":
-        typ = Annotated[float, PydField(ge=field.minimum, le=field.maximum)]
+        typ = Annotated[
+            float, BeforeValidator(_number), PydField(ge=field.minimum, le=field.maximum, allow_inf_nan=False)
+        ]
     elif field.kind == "code":
         typ = Literal[tuple(field.values)]  # type: ignore[misc]
     elif field.kind == "codes":
@@ -76,7 +130,7 @@ CallRecord: type[BaseModel] = create_model(  # type: ignore[call-overload]
     __base__=_RecordBase,
     __doc__="A call in the normalised schema. Unknown fields are refused.",
     # Snippet of source text each fact was read from: {field name: snippet}.
-    evidence=(dict[str, str], PydField(default_factory=dict)),
+    evidence=(dict[str, Snippet], PydField(default_factory=dict)),
     **{f.name: _annotation(f) for f in CALL_FIELDS},
 )
 
@@ -86,12 +140,12 @@ class RecordError:
     """One problem with one input row, phrased for the operator."""
 
     source: str  # file name or other label of the input
-    row: int  # 1-based row (line) number in the input
+    row: int | None  # 1-based row (line) number in the input; None for the file as a whole
     field: str | None
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.source}: row {self.row}"
+        where = self.source if self.row is None else f"{self.source}: row {self.row}"
         if self.field:
             where += f", field '{self.field}'"
         return f"{where}: {self.message}"
@@ -120,24 +174,49 @@ def validate_record(data: Any, source: str, row: int) -> tuple[BaseModel | None,
     try:
         return CallRecord.model_validate(data), []
     except ValidationError as exc:
-        return None, errors_from_validation(exc, source, row)
+        # A valid record is three levels deep at most, so only a refused one needs this check; it
+        # names the field and keeps a deep value out of the messages (its repr could recurse).
+        too_deep = [
+            RecordError(source, row, name, f"values nested more than {MAX_DEPTH} levels deep; a call record has 3")
+            for name, value in data.items()
+            if nesting_depth(value) > MAX_DEPTH
+        ]
+        return None, too_deep or errors_from_validation(exc, source, row)
+
+
+def nesting_depth(value: Any) -> int:
+    """Levels of lists and objects in a JSON value (a scalar is 1), counted level by level without
+    recursion, and no further than one level past MAX_DEPTH."""
+    depth, level = 1, [value]
+    while depth <= MAX_DEPTH:
+        level = [
+            child
+            for item in level
+            if isinstance(item, (list, dict))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return depth
+        depth += 1
+    return depth
+
+
+_TRACKED_KINDS = tuple((name, FIELDS_BY_NAME[name].kind) for name in TRACKED_FIELDS)
 
 
 def facts(record: BaseModel) -> dict[str, Any]:
     """The tracked facts of a record as JSON-ready values (dates as ISO strings, lists sorted)."""
     out: dict[str, Any] = {}
-    for name in TRACKED_FIELDS:
+    for name, kind in _TRACKED_KINDS:
         value = getattr(record, name)
-        out[name] = _jsonable(value)
+        if kind == "dates":
+            value = sorted(d.isoformat() for d in value)
+        elif kind == "codes":
+            value = sorted(value)
+        elif kind == "date" and value is not None:
+            value = value.isoformat()
+        out[name] = value
     return out
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return sorted(_jsonable(v) for v in value)
-    return value
 
 
 def content_hash(fact_values: dict[str, Any]) -> str:
@@ -148,12 +227,12 @@ def content_hash(fact_values: dict[str, Any]) -> str:
 # --- firm records (fields.FIRM_FIELDS) ------------------------------------------------------------
 
 _NACE = re.compile(r"\d{2}(?:\.\d{1,3})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 
 
 def _split(value: Any) -> Any:
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        return [part.strip() for part in _clean(value).split(";") if part.strip()]
     return value
 
 
@@ -218,8 +297,10 @@ def _firm_annotation(field: Field) -> tuple[Any, Any]:
         typ = Literal[tuple(field.values)]  # type: ignore[misc]
     elif field.kind == "key":
         typ = Annotated[str, PydField(pattern=f"^(?:{field.pattern})$")]
+    elif field.kind == "text":
+        typ = Annotated[str, BeforeValidator(_clean), PydField(min_length=1 if field.required else 0)]
     else:
-        typ = Annotated[str, PydField(min_length=1)] if field.required else str
+        typ = Annotated[str, BeforeValidator(_token), PydField(min_length=1)] if field.required else Token
     if checks:
         typ = Annotated[typ, *checks]
     return (typ, ...) if field.required else (typ, "")

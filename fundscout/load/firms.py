@@ -16,9 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from fundscout.db import lock_for_load
 from fundscout.db.models import Firm, utcnow
 from fundscout.fields import FIRM_COLUMNS, FIRM_FIELDS
-from fundscout.load.read import InputError
+from fundscout.load.read import InputError, unreadable
 from fundscout.records import FirmRecord, RecordError, content_hash, errors_from_validation
 
 
@@ -29,18 +30,26 @@ class FirmFile:
 
 
 def read_firms_csv(path: Path) -> FirmFile:
-    """Parse and validate a firm CSV. Problems with the file itself raise InputError."""
+    """Parse and validate a firm CSV. Problems with the file itself raise InputError.
+
+    A row with more or fewer fields than the header is refused whole: an unquoted comma would
+    otherwise shift a description into the interests."""
     name = str(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([RecordError(name, 0, None, "not UTF-8; save the file as UTF-8")]) from exc
+        raise InputError([RecordError(name, None, None, "not UTF-8; save the file as UTF-8")]) from exc
     except OSError as exc:
-        raise InputError([RecordError(name, 0, None, f"cannot read file: {exc.strerror}")]) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+        raise unreadable(name, exc) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError([RecordError(name, 1, None, f"not a CSV header row: {exc}")]) from exc
     if not header:
-        raise InputError([RecordError(name, 0, None, f"file is empty: expected a header row {','.join(FIRM_COLUMNS)}")])
+        raise InputError(
+            [RecordError(name, None, None, f"file is empty: expected a header row {','.join(FIRM_COLUMNS)}")]
+        )
     unknown = [c for c in header if c not in FIRM_COLUMNS]
     missing = [f.name for f in FIRM_FIELDS if f.required and f.name not in header]
     if unknown or missing:
@@ -48,10 +57,30 @@ def read_firms_csv(path: Path) -> FirmFile:
         problems += [RecordError(name, 1, c, "required column is missing") for c in missing]
         raise InputError(problems)
     firms, errors, seen = [], [], set()
-    for row in reader:
-        number = reader.line_num
+    while True:
         try:
-            firm = FirmRecord.model_validate({k: v for k, v in row.items() if k is not None})
+            cells = next(reader, None)
+        except csv.Error as exc:
+            errors.append(RecordError(name, reader.line_num, None, f"not a CSV row: {exc}"))
+            continue
+        if cells is None:
+            break
+        number = reader.line_num
+        if not cells:  # a blank line
+            continue
+        if len(cells) != len(header):
+            errors.append(
+                RecordError(
+                    name,
+                    number,
+                    None,
+                    f"{len(cells)} fields where the header has {len(header)}; "
+                    "put a value that contains a comma in double quotes",
+                )
+            )
+            continue
+        try:
+            firm = FirmRecord.model_validate(dict(zip(header, cells, strict=True)))
         except ValidationError as exc:
             errors.extend(errors_from_validation(exc, name, number))
             continue
@@ -61,7 +90,7 @@ def read_firms_csv(path: Path) -> FirmFile:
         seen.add(firm.firm_id)
         firms.append(firm)
     if not firms and not errors:
-        raise InputError([RecordError(name, 0, None, "file has a header but no firms")])
+        raise InputError([RecordError(name, None, None, "file has a header but no firms")])
     return FirmFile(firms, errors)
 
 
@@ -86,6 +115,7 @@ def load_firms(
 
     `domains_of` gives a firm's domains; matching owns that rule (matching/firms.py).
     """
+    lock_for_load(session)  # two imports of one registry: the second waits, never inserts a firm twice
     now = now or utcnow()
     report = FirmReport()
     for profile in firms:

@@ -10,26 +10,28 @@ An amendment ("Sprememba") names the notice it amends. Its facts (new deadlines,
 update that call with a history row of kind "amendment"; later re-reads of the original notice
 do not undo them. An amendment whose call is not stored is kept as a call of its own.
 
-A crawl's feed is loaded through `load_feed`, inside the run's one transaction.
+A crawl's feed is loaded through `load_feed`, inside the run's one transaction, streamed in
+chunks under the store's load lock.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundscout.db import lock_for_load
 from fundscout.db.models import Call, CallHistory, CallSource
 from fundscout.fields import AMENDABLE_FIELDS, TRACKED_FIELDS
-from fundscout.load.read import read_jsonl, validate_batch
-from fundscout.load.upsert import LoadReport, load_records
+from fundscout.load.read import iter_jsonl, validated_chunks
+from fundscout.load.upsert import BATCH_SIZE, LoadReport, load_records
 from fundscout.records import CallRecord
 
 TITLE_SIMILARITY = 92  # rapidfuzz token_sort_ratio on folded titles; 100 = same words
@@ -94,23 +96,33 @@ def _merge(base: dict[str, Any], update: dict[str, Any], fields: Sequence[str]) 
     return merged
 
 
+def _chunks(ids: list[str], size: int = BATCH_SIZE) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def _amended_fields(session: Session, call_ids: list[str]) -> dict[str, set[str]]:
     """{call id: fields an amendment has set}: a re-read original notice must not undo them."""
     out: dict[str, set[str]] = {}
-    rows = session.scalars(
-        select(CallHistory).where(CallHistory.call_id.in_(call_ids), CallHistory.kind == "amendment")
-    )
-    for row in rows:
-        out.setdefault(row.call_id, set()).update(row.diff)
+    for chunk in _chunks(call_ids):
+        rows = session.scalars(
+            select(CallHistory).where(CallHistory.call_id.in_(chunk), CallHistory.kind == "amendment")
+        )
+        for row in rows:
+            out.setdefault(row.call_id, set()).update(row.diff)
     return out
 
 
-def _resolve(session: Session, index: CallIndex, records: Sequence[BaseModel]) -> list[BaseModel]:
-    """Records re-keyed onto the stored calls they describe, merged with the stored facts."""
+def _resolve(session: Session, index: CallIndex, records: Sequence[BaseModel], taken: set[str]) -> list[BaseModel]:
+    """Records re-keyed onto the stored calls they describe, merged with the stored facts.
+
+    `taken` holds the ids the run has already loaded: two records of one run for one call, the
+    first wins (it is updated with the ids resolved here)."""
     targets = {r.id: index.match(r) for r in records}
-    stored = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_([t for t in targets.values() if t])))}
+    wanted = sorted({t for t in targets.values() if t})
+    stored = {c.id: c for chunk in _chunks(wanted) for c in session.scalars(select(Call).where(Call.id.in_(chunk)))}
     amended = _amended_fields(session, list(stored))
-    resolved: dict[str, BaseModel] = {}
+    resolved: list[BaseModel] = []
     for record in records:
         target = targets[record.id]
         values = record.model_dump()
@@ -122,17 +134,22 @@ def _resolve(session: Session, index: CallIndex, records: Sequence[BaseModel]) -
             values.update(id=target, url=record.url, source=record.source, evidence=record.evidence)
         for name in amended.get(target or "", ()):
             values[name] = getattr(stored[target], name)
-        if values["id"] not in resolved:  # two records of one run for one call: the first wins
-            resolved[values["id"]] = CallRecord.model_validate(values)
-    return list(resolved.values())
+        if values["id"] not in taken:
+            taken.add(values["id"])
+            resolved.append(CallRecord.model_validate(values))
+    return resolved
 
 
 def _apply_amendments(
     session: Session, amendments: Sequence[tuple[BaseModel, str]]
 ) -> tuple[list[BaseModel], list[BaseModel]]:
     """(updated calls, amendments kept as calls of their own because their call is unknown)."""
-    numbers = [number for _, number in amendments]
-    by_notice = {c.notice_number: c for c in session.scalars(select(Call).where(Call.notice_number.in_(numbers)))}
+    numbers = sorted({number for _, number in amendments})
+    by_notice = {
+        c.notice_number: c
+        for chunk in _chunks(numbers)
+        for c in session.scalars(select(Call).where(Call.notice_number.in_(chunk)))
+    }
     updated: dict[str, BaseModel] = {}
     orphans = []
     for record, number in amendments:
@@ -151,37 +168,52 @@ def _apply_amendments(
     return list(updated.values()), orphans
 
 
-def load_run(
-    session: Session, records: Sequence[BaseModel], amends: dict[str, str], *, run_id: int | None = None
+def load_run_chunks(
+    session: Session, chunks: Iterable[Sequence[BaseModel]], amends: dict[str, str], *, run_id: int | None = None
 ) -> LoadReport:
-    """Load a run's validated records: merge across sources, then apply amendments.
+    """Load a run's validated records, chunk by chunk: merge across sources, then apply amendments.
 
-    `amends` maps a record id to the notice number (`Ob-NNNN/YY`) of the call it amends.
+    `amends` maps a record id to the notice number (`Ob-NNNN/YY`) of the call it amends; an
+    entry must be there by the time its record's chunk arrives. The caller holds the load lock.
+    Every chunk is matched against the store as it was when the run began, as one batch would be.
     """
-    amendments = [(r, amends[r.id]) for r in records if amends.get(r.id)]
-    plain = [r for r in records if not amends.get(r.id)]
-    report = load_records(session, _resolve(session, CallIndex(session), plain), run_id=run_id)
+    index = CallIndex(session)
+    taken: set[str] = set()
+    amendments: list[tuple[BaseModel, str]] = []
+    report = LoadReport()
+    for chunk in chunks:
+        amendments += [(r, amends[r.id]) for r in chunk if amends.get(r.id)]
+        plain = [r for r in chunk if not amends.get(r.id)]
+        report.add(load_records(session, _resolve(session, index, plain, taken), run_id=run_id))
     updated, orphans = _apply_amendments(session, amendments)
-    last_history_id = session.scalar(select(func.max(CallHistory.id))) or 0
-    amended = load_records(session, updated, run_id=run_id)
-    for row in session.scalars(select(CallHistory).where(CallHistory.id > last_history_id)):
-        row.kind = "amendment"  # load_records names a change by the record's type; these amend
-    kept = load_records(session, _resolve(session, CallIndex(session), orphans), run_id=run_id)
-    for part in (amended, kept):
-        report.received += part.received
-        report.created += part.created
-        report.changed += part.changed
-        report.unchanged += part.unchanged
-        report.created_ids += part.created_ids
-        report.changed_ids += part.changed_ids
+    # load_records names a change by the record's type; these amend whatever their type
+    report.add(load_records(session, updated, run_id=run_id, kind="amendment"))
+    report.add(load_records(session, _resolve(session, CallIndex(session), orphans, set()), run_id=run_id))
     return report
 
 
-def load_feed(session: Session, path: Path, *, run_id: int | None = None) -> LoadReport:
-    """Validate a crawl's whole feed (JSONL; a row may name the notice it `amends`), then load it.
+def load_run(
+    session: Session, records: Sequence[BaseModel], amends: dict[str, str], *, run_id: int | None = None
+) -> LoadReport:
+    """Load a run's validated records (all in hand) under the load lock; see `load_run_chunks`."""
+    lock_for_load(session)
+    return load_run_chunks(session, [records], amends, run_id=run_id)
 
-    Raises InputError (nothing loaded) when any row is bad.
+
+def load_feed(session: Session, path: Path, *, run_id: int | None = None) -> LoadReport:
+    """Validate and load a crawl's whole feed (JSONL; a row may name the notice it `amends`).
+
+    The feed is streamed in chunks inside the caller's transaction, under the load lock; any
+    bad row raises InputError at the end, and the caller's rollback leaves nothing loaded.
+    StoreBusy when another load holds the store too long.
     """
-    rows = read_jsonl(path)
-    amends = {row.get("id"): row.pop("amends") for _, row in rows if isinstance(row, dict) and "amends" in row}
-    return load_run(session, validate_batch(rows, str(path)), amends, run_id=run_id)
+    lock_for_load(session)
+    amends: dict[str, str] = {}
+
+    def rows() -> Iterator[tuple[int, Any]]:
+        for number, row in iter_jsonl(path):
+            if isinstance(row, dict) and "amends" in row:
+                amends[row.get("id")] = row.pop("amends")
+            yield number, row
+
+    return load_run_chunks(session, validated_chunks(rows(), str(path), BATCH_SIZE), amends, run_id=run_id)

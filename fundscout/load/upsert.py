@@ -2,22 +2,36 @@
 
 Records are never deleted; unchanged calls are skipped by content hash, and each real change to
 a fact updates the call and writes one history row with the old and new values.
+
+The work is done in batches, a few statements per batch whatever its size: one read of the
+stored rows (locked, in id order, on PostgreSQL), one insert of the new calls, one update per
+shape of changed row, one update of the unchanged ones, one insert of the history rows, and
+for the pages seen one read, one insert of the new and one update of the known. The caller holds the load lock (`fundscout.db.lock_for_load`), so the
+values a change is recorded against are the last ones written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import JSON, Date, DateTime, Table, select, update
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, CallSource, utcnow
 from fundscout.fields import CALL_FIELDS, DERIVED_FIELDS, TRACKED_FIELDS
 from fundscout.records import content_hash, facts
+
+BATCH_SIZE = 1_000  # records per round of statements; also bounds the ids in one IN (...)
+
+calls = Call.__table__
+history_table = CallHistory.__table__
+sources_table = CallSource.__table__
 
 
 @dataclass
@@ -28,6 +42,16 @@ class LoadReport:
     unchanged: int = 0
     changed_ids: list[str] = field(default_factory=list)
     created_ids: list[str] = field(default_factory=list)
+    retries: int = 0  # times the whole load ran again after a deadlock or serialisation failure
+
+    def add(self, other: LoadReport) -> LoadReport:
+        self.received += other.received
+        self.created += other.created
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.created_ids += other.created_ids
+        self.changed_ids += other.changed_ids
+        return self
 
     def __str__(self) -> str:
         return f"{self.received} records: {self.created} new, {self.changed} changed, {self.unchanged} unchanged"
@@ -47,10 +71,10 @@ def _row_values(record: BaseModel) -> dict[str, Any]:
     return values
 
 
-def _stored_facts(call: Call) -> dict[str, Any]:
+def _stored_facts(row: Any) -> dict[str, Any]:
     out = {}
     for name in TRACKED_FIELDS:
-        value = getattr(call, name)
+        value = getattr(row, name)
         if isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, list):
@@ -59,72 +83,219 @@ def _stored_facts(call: Call) -> dict[str, Any]:
     return out
 
 
-def _existing(session: Session, ids: list[str]) -> dict[str, Call]:
-    found: dict[str, Call] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.update({c.id: c for c in session.scalars(select(Call).where(Call.id.in_(chunk)))})
-    return found
+def _stored_rows(session: Session, ids: list[str]) -> dict[str, Any]:
+    """The stored facts of these calls, locked against other writers on PostgreSQL.
+
+    Locks are taken in id order, the order every load takes them in, so two writers never
+    wait for each other in a circle."""
+    stmt = (
+        select(calls.c.id, calls.c.content_hash, calls.c.provenance, *(calls.c[name] for name in TRACKED_FIELDS))
+        .where(calls.c.id.in_(sorted(ids)))
+        .order_by(calls.c.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return {row.id: row for row in session.execute(stmt)}
+
+
+# --- many rows in one driver call ------------------------------------------------------------------
+# SQLAlchemy's executemany spends more time per row on its own bookkeeping than the database
+# spends storing it. These build the statement once and hand the rows to the driver, converted
+# the way SQLAlchemy's column types store them (JSON as text; on SQLite, dates and timestamps as
+# its ISO text), so the ORM reads them back as if it had written them.
+
+
+def _sqlite_timestamp(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@cache
+def _converters(dialect: str, table: Table) -> dict[str, Callable[[Any], Any]]:
+    out: dict[str, Callable[[Any], Any]] = {}
+    for column in table.columns:
+        if isinstance(column.type, JSON):
+            out[column.name] = json.dumps
+        elif dialect == "sqlite" and isinstance(column.type, DateTime):
+            out[column.name] = _sqlite_timestamp
+        elif dialect == "sqlite" and isinstance(column.type, Date):
+            out[column.name] = _sqlite_date
+    return out
+
+
+def _driver_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
+    conn = session.connection()
+    convert = _converters(conn.dialect.name, table)
+    names = [name for name in rows[0] if name in convert]
+    for row in rows:
+        for name in names:
+            row[name] = convert[name](row[name])
+    return conn, rows
+
+
+def _placeholder(conn: Any, name: str) -> str:
+    return f"%({name})s" if conn.dialect.paramstyle == "pyformat" else f":{name}"
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows may leave out columns: those get the column's default (as SQLAlchemy would) or NULL."""
+    given = {name for row in rows for name in row}
+    columns = [c for c in table.columns if c.name in given or c.default is not None]
+    for column in columns:
+        default = column.default
+        for row in rows:
+            if column.name not in row:
+                row[column.name] = (
+                    None if default is None else default.arg(None) if default.is_callable else default.arg
+                )
+    conn, rows = _driver_rows(session, table, rows)
+    quote = conn.dialect.identifier_preparer.quote
+    columns = list(rows[0])
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(_placeholder(conn, c) for c in columns)})"
+    )
+    conn.exec_driver_sql(sql, rows)
+
+
+def _update_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Rows of one set of columns; `key` is the primary key of the row to update."""
+    conn, rows = _driver_rows(session, table, rows)
+    quote = conn.dialect.identifier_preparer.quote
+    assignments = ", ".join(f"{quote(c)} = {_placeholder(conn, c)}" for c in rows[0] if c != "key")
+    (key,) = table.primary_key.columns
+    conn.exec_driver_sql(
+        f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key.name)} = {_placeholder(conn, 'key')}", rows
+    )
+
+
+def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -> None:
+    """Record each page a call was seen on: a new row, or a later last_seen_at for a known one.
+
+    The load lock keeps other loads from adding the same page meanwhile."""
+    ids = sorted({r.id for r in batch})
+    pages = select(sources_table.c.id, sources_table.c.call_id, sources_table.c.source, sources_table.c.url)
+    known = {
+        (row.call_id, row.source, row.url): row.id
+        for row in session.execute(pages.where(sources_table.c.call_id.in_(ids)))
+    }
+    seen, new_rows = [], []
+    for record in batch:
+        page = (record.id, record.source, record.url)
+        if page in known:
+            seen.append(known[page])
+        else:
+            known[page] = None  # one row per page, however often the batch names it
+            new_rows.append(
+                {
+                    "call_id": record.id,
+                    "source": record.source,
+                    "url": record.url,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                }
+            )
+    if seen:
+        session.execute(update(sources_table).where(sources_table.c.id.in_(seen)).values(last_seen_at=now))
+    if new_rows:
+        _insert_many(session, sources_table, new_rows)
 
 
 def load_records(
-    session: Session, records: Sequence[BaseModel], *, run_id: int | None = None, now: dt.datetime | None = None
+    session: Session,
+    records: Iterable[BaseModel],
+    *,
+    run_id: int | None = None,
+    now: dt.datetime | None = None,
+    kind: str | None = None,
 ) -> LoadReport:
-    """Upsert validated records inside the caller's transaction."""
+    """Upsert validated records (one per call id) inside the caller's transaction.
+
+    A change is recorded as an "amendment" when the record is one (call_type) or `kind` says so,
+    else as an "update"."""
     now = now or utcnow()
-    report = LoadReport(received=len(records))
-    existing = _existing(session, [r.id for r in records])
+    session.flush()  # the ORM's pending work first: the statements below go around it
+    report = LoadReport()
+    batch: list[BaseModel] = []
     for record in records:
-        new_facts = facts(record)
-        digest = content_hash(new_facts)
-        provenance = {name: {"snippet": snippet, "url": record.url} for name, snippet in record.evidence.items()}
-        call = existing.get(record.id)
-        if call is None:
-            call = Call(
-                **_row_values(record),
-                provenance=provenance,
-                content_hash=digest,
-                first_seen_at=now,
-                updated_at=now,
-                last_seen_at=now,
-            )
-            session.add(call)
-            report.created += 1
-            report.created_ids.append(record.id)
-        elif call.content_hash != digest:
-            old_facts = _stored_facts(call)
-            diff = {k: [old_facts[k], v] for k, v in new_facts.items() if old_facts[k] != v}
-            for name, value in _row_values(record).items():
-                setattr(call, name, value)
-            call.provenance = {**call.provenance, **provenance}
-            call.content_hash, call.updated_at, call.last_seen_at = digest, now, now
-            kind = "amendment" if record.call_type == "amendment" else "update"
-            session.add(
-                CallHistory(
-                    call_id=record.id, changed_at=now, source=record.source, run_id=run_id, kind=kind, diff=diff
-                )
-            )
-            report.changed += 1
-            report.changed_ids.append(record.id)
-        else:
-            call.last_seen_at = now
-            report.unchanged += 1
-        _mark_seen(session, record, now)
-    session.flush()
+        batch.append(record)
+        if len(batch) == BATCH_SIZE:
+            _load_batch(session, batch, report, run_id, now, kind)
+            batch = []
+    if batch:
+        _load_batch(session, batch, report, run_id, now, kind)
+    session.expire_all()  # objects the session holds may show the rows as they were before
     return report
 
 
-def _mark_seen(session: Session, record: BaseModel, now: dt.datetime) -> None:
-    seen = session.scalars(
-        select(CallSource).where(
-            CallSource.call_id == record.id,
-            CallSource.source == record.source,
-            CallSource.url == record.url,
-        )
-    ).first()
-    if seen is None:
-        session.add(
-            CallSource(call_id=record.id, source=record.source, url=record.url, first_seen_at=now, last_seen_at=now)
-        )
-    else:
-        seen.last_seen_at = now
+def _load_batch(
+    session: Session,
+    batch: Sequence[BaseModel],
+    report: LoadReport,
+    run_id: int | None,
+    now: dt.datetime,
+    kind: str | None,
+) -> None:
+    stored = _stored_rows(session, [r.id for r in batch])
+    new_rows: list[dict[str, Any]] = []
+    changes: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one executemany per set of columns
+    history: list[dict[str, Any]] = []
+    unchanged: list[str] = []
+    for record in batch:
+        new_facts = facts(record)
+        digest = content_hash(new_facts)
+        provenance = {name: {"snippet": snippet, "url": record.url} for name, snippet in record.evidence.items()}
+        row = stored.get(record.id)
+        if row is None:
+            new_rows.append(
+                {
+                    **_row_values(record),
+                    "provenance": provenance,
+                    "content_hash": digest,
+                    "first_seen_at": now,
+                    "updated_at": now,
+                    "last_seen_at": now,
+                }
+            )
+            report.created_ids.append(record.id)
+        elif row.content_hash != digest:
+            old_facts = _stored_facts(row)
+            values = _row_values(record)
+            values.pop("id")
+            values.update(
+                key=record.id,
+                provenance={**row.provenance, **provenance},
+                content_hash=digest,
+                updated_at=now,
+                last_seen_at=now,
+            )
+            changes.setdefault(tuple(sorted(values)), []).append(values)
+            history.append(
+                {
+                    "call_id": record.id,
+                    "changed_at": now,
+                    "source": record.source,
+                    "run_id": run_id,
+                    "kind": kind or ("amendment" if record.call_type == "amendment" else "update"),
+                    "diff": {k: [old_facts[k], v] for k, v in new_facts.items() if old_facts[k] != v},
+                }
+            )
+            report.changed_ids.append(record.id)
+        else:
+            unchanged.append(record.id)
+    if new_rows:
+        _insert_many(session, calls, new_rows)
+    for rows in changes.values():
+        _update_many(session, calls, rows)
+    if unchanged:
+        session.execute(update(calls).where(calls.c.id.in_(unchanged)).values(last_seen_at=now))
+    if history:
+        _insert_many(session, history_table, history)
+    _mark_seen(session, batch, now)
+    report.received += len(batch)
+    report.created += len(new_rows)
+    report.changed += len(history)
+    report.unchanged += len(unchanged)

@@ -108,15 +108,16 @@ def test_one_invalid_row_rejects_the_batch_and_names_row_and_field(db_url, tmp_p
 def test_crash_mid_batch_leaves_previous_data(db_url, tmp_path, monkeypatch):
     import_calls_file(db_url, write_jsonl(tmp_path / "a.jsonl", [call(), call(id="other-call")]))
     before = snapshot(db_url)
-    real_mark_seen, seen = upsert._mark_seen, []
+    real_mark_seen, batches = upsert._mark_seen, []
 
-    def crash_on_third(session, record, now):
-        seen.append(record.id)
-        if len(seen) == 3:
-            raise RuntimeError("simulated crash half-way through the batch")
-        real_mark_seen(session, record, now)
+    def crash_on_second_batch(session, batch, now):
+        batches.append(batch)
+        if len(batches) == 2:  # the first batch's updates are written by now
+            raise RuntimeError("simulated crash half-way through the file")
+        real_mark_seen(session, batch, now)
 
-    monkeypatch.setattr(upsert, "_mark_seen", crash_on_third)
+    monkeypatch.setattr(upsert, "BATCH_SIZE", 2)
+    monkeypatch.setattr(upsert, "_mark_seen", crash_on_second_batch)
     batch = write_jsonl(
         tmp_path / "b.jsonl",
         [call(deadlines=["2027-05-05"]), call(id="other-call", budget_eur=1.0), call(id="new-call")],
