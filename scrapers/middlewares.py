@@ -219,9 +219,12 @@ class RecordResponses:
         if not root:
             raise NotConfigured("FUNDSCOUT_RECORD_DIR is not set")
         middleware = cls(Path(root) / crawler.spidercls.name)
-        crawler.signals.connect(middleware.index.close, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         middleware.crawler = crawler
         return middleware
+
+    def spider_closed(self) -> None:
+        self.index.close()
 
     def process_response(self, request: Request, response: Response) -> Response:
         digest = hashlib.sha256(response.body).hexdigest()

@@ -3,7 +3,7 @@
 The fault, incremental and record/replay tests are about the base spider, the middlewares, the
 monitors and the runner, not about one source, so they crawl this probe, whose site the test
 writes page by page: a paged listing (`ul.calls li`, each row a link, a date and a status) and one
-page per call (`h1`, `p.deadline`, `p.status`). The runner finds it through a SPIDER_MODULES
+page per call (`h1`, `p.deadline`, `p.status`, `p.budget`). The runner finds it through a SPIDER_MODULES
 override (PROBE_SETTINGS). Its `host` is in the reserved `.invalid` domain, so a crawl without the
 host->origin mapping fails at the DNS lookup.
 """
@@ -49,12 +49,15 @@ class ProbeSpider(FundingSpider):
             self.layout_unrecognised(response, "h1")
             return
         deadline = response.css("p.deadline::text").get()
+        budget = response.css("p.budget::text").get()
         yield self.call(
             response,
             id=self.page_id(response.url),
             title=title.strip(),
             deadlines=[deadline.strip()] if deadline else None,
             source_status=(response.css("p.status::text").get() or "").strip() or None,
+            budget_eur=float(budget) if budget else None,
+            text=clean_text(response.css("body ::text").getall()),
         )
 
 
@@ -65,6 +68,7 @@ class ProbeCall:
     deadline: str | None = "2027-03-31"
     status: str | None = "open"
     body: str = "Sofinanciranje projektov lokalnih skupnosti."
+    budget: float = 250000.0  # on the call's page only, not in the listing
 
 
 def probe_site(calls: list[ProbeCall], *, per_page: int = 10, extra_links: str = "") -> Site:
@@ -84,7 +88,10 @@ def probe_site(calls: list[ProbeCall], *, per_page: int = 10, extra_links: str =
     for c in calls:
         deadline = f'<p class="deadline">{c.deadline}</p>' if c.deadline else ""
         status = f'<p class="status">{c.status}</p>' if c.status else ""
-        body = f"<html><body><h1>{escape(c.title)}</h1>{deadline}{status}<p>{escape(c.body)}</p></body></html>"
+        body = (
+            f"<html><body><h1>{escape(c.title)}</h1>{deadline}{status}"
+            f'<p class="budget">{c.budget}</p><p>{escape(c.body)}</p></body></html>'
+        )
         site[f"/calls/{c.slug}/"] = Page(body.encode())
     return site
 
