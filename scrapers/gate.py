@@ -58,7 +58,8 @@ def verdict(summary: dict[str, Any] | None, returncode: int) -> tuple[str, str] 
         )
     called = summary["items"] + summary.get("calls_unchanged", 0)
     statuses = http_errors(summary)
-    if statuses and (called == 0 or summary.get("httperror_ignored", 0)):
+    gave_up_on_server = any(status >= 500 for status in statuses) and summary.get("retries_given_up", 0)
+    if statuses and (called == 0 or gave_up_on_server):  # a lone 404 behind a listing is no outage
         answered = ", ".join(f"HTTP {status} ×{count}" for status, count in sorted(statuses.items()))
         return "http", f"the site answered with HTTP errors ({answered} of {got} responses)"
     if called == 0:

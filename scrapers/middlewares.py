@@ -267,7 +267,9 @@ class Recording:
         if not queue:
             return None
         entry = queue.popleft() if len(queue) > 1 else queue[0]
-        headers = Headers([(k, v) for k, v in entry["headers"]])
+        headers = Headers()
+        for name, value in entry["headers"]:
+            headers.appendlist(name, value)
         payload = (self.folder / entry["body"]).read_bytes()
         cls = responsetypes.from_args(headers=headers, url=url, body=payload)
         return cls(url=url, status=entry["status"], headers=headers, body=payload)

@@ -236,7 +236,7 @@ def run_spider(
     counts["summary"] = {**counts["summary"], "failure_kind": kind}
     _finish(database_url, run_id, verdict="failed", reason=reason, **counts)
     raise CrawlFailed(
-        RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir, summary=summary or {})
+        RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir, summary=counts["summary"])
     )
 
 

@@ -148,3 +148,14 @@ def test_a_source_keeps_its_last_good_run_when_it_fails(sqlite_url: str, tmp_pat
     (state,) = source_states(sqlite_url, ["probe"])
     assert (state.state, state.failure, state.last_good_items, state.calls) == ("failing", "http", 2, 2)
     assert good.verdict == "loaded" and state.last_good_at is not None
+
+
+def test_a_detail_page_given_up_on_5xx_is_an_http_failure_a_lone_404_is_not(sqlite_url: str, tmp_path: Path) -> None:
+    with probe_server(probe_site(probe_calls(4))) as (origins, handler):
+        handler.script["/calls/razpis-002/"] = [Fault(status=502)]
+        outage = crawl_probe(sqlite_url, tmp_path, origins, **QUICK)
+        handler.script["/calls/razpis-002/"] = [Fault(status=404)]  # removed behind its listing row
+        removed = crawl_probe(sqlite_url, tmp_path, origins, **QUICK)
+    assert outage.reason == "the site answered with HTTP errors (HTTP 502 ×2 of 7 responses)"
+    assert removed.verdict == "loaded", removed.reason
+    assert removed.items == 3

@@ -128,7 +128,7 @@ def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp
 
 @pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch, capfd):
+def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch, caplog):
     render = sample_site.render_sample_sites
     redesigned_host = sorted(render())[0]
 
@@ -158,7 +158,7 @@ def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags
         refused = session.scalars(select(ScrapeRun).where(ScrapeRun.verdict == "failed")).one()
     assert failed[0].rendered_map_index == refused.source
     # the task log gives the real reason, as `fundscout sources` does
-    assert f"{refused.source}: layout failure: {refused.reason}" in capfd.readouterr().out + capfd.readouterr().err
+    assert f"{refused.source}: layout failure: {refused.reason}" in caplog.text
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
