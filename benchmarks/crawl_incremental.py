@@ -6,11 +6,12 @@ the real runner (subprocess, gate, load) with a fresh home, twice. Requests are 
 they arrive: at the site. A 304 is a request too (it carries no body); robots.txt is kept for
 24 hours. Goal: the second crawl asks for at most 10 % of the first's requests.
 
-Run: .venv/bin/python benchmarks/crawl_incremental.py   (temporary SQLite store and home)
+Run: .venv/bin/python benchmarks/crawl_incremental.py [SPIDER ...]   (temporary SQLite store and home)
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -36,7 +37,7 @@ def run(name: str, url: str, home: Path, origins: dict[str, str]) -> RunOutcome:
 
 
 def main() -> None:
-    spiders = spider_names()
+    spiders = sys.argv[1:] or spider_names()
     print(f"{'spider':<20} {'1st req':>7} {'2nd req':>7} {'2nd 304':>7} {'2nd/1st':>7} {'unchanged':>9}  verdicts")
     totals = Counter()
     with tempfile.TemporaryDirectory() as folder, serve_sites(render_sample_sites(), CountingHandler) as origins:
