@@ -57,7 +57,6 @@ class ProbeSpider(FundingSpider):
             deadlines=[deadline.strip()] if deadline else None,
             source_status=(response.css("p.status::text").get() or "").strip() or None,
             budget_eur=float(budget) if budget else None,
-            text=clean_text(response.css("body ::text").getall()),
         )
 
 
