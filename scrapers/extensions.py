@@ -85,6 +85,7 @@ def run_summary(crawler, spider, reason: str) -> dict[str, Any]:
         "pages_unchanged": stats.get("fundscout/pages_unchanged", 0),
         "calls_unchanged": stats.get("fundscout/calls_unchanged", 0),
         "not_modified": stats.get("httpcache/revalidate", 0),
+        "replay_missing": stats.get("fundscout/replay_missing", 0),
         "stats": {k: v for k, v in stats.items() if isinstance(v, (int, float, str))},
     }
 

@@ -29,6 +29,7 @@ KINDS = {
     "layout": "layout changed",
     "errors": "errors during the crawl",
     "monitor": "a monitor failed",
+    "replay": "the recording lacks pages the crawl asked for",
     "load": "loading failed",
 }
 
@@ -55,6 +56,11 @@ def verdict(summary: dict[str, Any] | None, returncode: int) -> tuple[str, str] 
         kinds = ", ".join(f"{kind} ×{count}" for kind, count in sorted(network.items()))
         return "network", (
             f"network failure: {summary.get('network_first') or kinds} ({kinds}; {got} responses received)"
+        )
+    if summary.get("replay_missing"):
+        return "replay", (
+            f"{summary['replay_missing']} requests are not in the recording (the spider asks for other pages "
+            "than when it was recorded); record the source again"
         )
     called = summary["items"] + summary.get("calls_unchanged", 0)
     statuses = http_errors(summary)

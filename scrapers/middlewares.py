@@ -17,7 +17,9 @@ The recording folder (`--record DIR`), one sub-folder per spider:
                                    when the server sent Content-Encoding)
 
 `url` is the public URL (a crawl through the host->origin mapping records the real host), and
-`body_sha256` the SHA-256 of the request body (POST searches), null for a request without one.
+`body_sha256` the SHA-256 of the request body (POST searches), null for a request without one;
+a multipart body is hashed with its boundary replaced by a fixed word, since clients draw a new
+boundary for every request.
 A replay answers each request with the recorded response of the same method, URL and request
 body; several responses for one request (a retried 503, then a 200) are served in turn, the
 last one repeating. A request that is not in the recording is an error, so the run is refused.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
+import re
 from collections import defaultdict, deque
 from pathlib import Path
 from ssl import CertificateError
@@ -196,8 +199,16 @@ class HttpCache(HttpCacheMiddleware):
 # --- record and replay ---------------------------------------------------------------------------
 
 
-def body_sha256(body: bytes) -> str | None:
-    return hashlib.sha256(body).hexdigest() if body else None
+def body_sha256(request: Request) -> str | None:
+    """The request body's hash (module docstring), or None for a request without a body."""
+    body = request.body
+    if not body:
+        return None
+    content_type = (request.headers.get("Content-Type") or b"").decode("latin-1")
+    boundary = re.search(r"boundary=\"?([^\";]+)", content_type) if content_type.startswith("multipart/") else None
+    if boundary:
+        body = body.replace(boundary.group(1).encode("latin-1"), b"BOUNDARY")
+    return hashlib.sha256(body).hexdigest()
 
 
 def public_url(spider: Spider, url: str) -> str:
@@ -234,7 +245,7 @@ class RecordResponses:
         entry = {
             "method": request.method,
             "url": public_url(self.crawler.spider, request.url),
-            "body_sha256": body_sha256(request.body),
+            "body_sha256": body_sha256(request),
             "status": response.status,
             "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, vs in response.headers.items() for v in vs],
             "body": f"bodies/{digest}",
@@ -262,8 +273,9 @@ class Recording:
                     raise ValueError(f"{index}, line {number}: not a recorded response ({exc})") from exc
                 self.responses[key].append(entry)
 
-    def answer(self, method: str, url: str, body: bytes) -> Response | None:
-        queue = self.responses.get((method, url, body_sha256(body)))
+    def answer(self, request: Request, url: str) -> Response | None:
+        """The next recorded response to this request (under its public `url`), or None."""
+        queue = self.responses.get((request.method, url, body_sha256(request)))
         if not queue:
             return None
         entry = queue.popleft() if len(queue) > 1 else queue[0]
@@ -292,7 +304,7 @@ class ReplayResponses:
     def process_request(self, request: Request) -> Response:
         spider = self.crawler.spider
         url = public_url(spider, request.url)
-        response = self.recording.answer(request.method, url, request.body)
+        response = self.recording.answer(request, url)
         if response is None:
             self.crawler.stats.inc_value("fundscout/replay_missing")
             spider.logger.error("not in the recording: %s %s", request.method, url)
