@@ -165,6 +165,8 @@ class CrawlState:
     def unchanged_calls(self, url: str, listing_entry: str) -> list[dict[str, Any]] | None:
         """The calls a page gave last time if it need not be fetched again, else None."""
         known = self.pages.get(url)
+        if self.incremental and url in self.new_pages:  # listed twice: its calls are in the feed already
+            return []
         if not self.incremental or not known or known["entry"] != self.entry_hash(listing_entry):
             return None
         spread = 0.75 + int(hashlib.sha256(url.encode()).hexdigest()[:4], 16) / 0xFFFF / 2

@@ -120,3 +120,13 @@ def test_a_page_whose_call_was_refused_is_read_again(sqlite_url: str, tmp_path: 
     assert (first.verdict, second.verdict) == ("loaded", "loaded")
     assert first.summary["invalid_items"] == 1
     assert detail_hits(handler.hits) == ["/calls/razpis-004/"]
+
+
+def test_a_call_listed_twice_is_emitted_once_when_unchanged(sqlite_url: str, tmp_path: Path) -> None:
+    calls = probe_calls(6)
+    calls.append(calls[2])  # the same call in a second row, as on a site with two audience listings
+    with probe_server(probe_site(calls)) as (origins, _):
+        first = crawl_probe(sqlite_url, tmp_path, origins)
+        second = crawl_probe(sqlite_url, tmp_path, origins)
+    assert (first.items, second.items) == (6, 6), second.reason
+    assert second.summary["calls_unchanged"] == 6
