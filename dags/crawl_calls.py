@@ -22,10 +22,14 @@ def crawl_calls():
         return spider_names()
 
     # Each source loads its own run, so a spider's success updates `calls` whatever the others do.
-    @task(outlets=[CALLS], execution_timeout=timedelta(minutes=40))
+    # Each mapped task is labelled with its spider's name in the UI (not "Map Index 3").
+    @task(outlets=[CALLS], execution_timeout=timedelta(minutes=40), map_index_template="{{ spider_name }}")
     def crawl(spider: str, params: dict | None = None) -> dict:
+        from airflow.sdk import get_current_context
+
         from fundscout.jobs import PermanentFailure, crawl_source
 
+        get_current_context()["spider_name"] = spider
         try:
             return crawl_source(spider, offline=params["offline"])
         except PermanentFailure as exc:  # e.g. the site was redesigned: fail now, without retries

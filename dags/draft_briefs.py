@@ -1,6 +1,7 @@
 """Draft briefs for new promising calls into the working group's review queue."""
 
 from airflow.sdk import dag, task
+from airflow.sdk.exceptions import AirflowFailException
 from common import DAG_ARGS, MATCHES
 
 
@@ -13,9 +14,12 @@ from common import DAG_ARGS, MATCHES
 def draft_briefs():
     @task
     def draft() -> dict:
-        from fundscout.jobs import draft_review_briefs
+        from fundscout.jobs import PermanentFailure, draft_review_briefs
 
-        return draft_review_briefs()
+        try:
+            return draft_review_briefs()
+        except PermanentFailure as exc:  # e.g. no firms in the registry: fail loudly, without retries
+            raise AirflowFailException(str(exc)) from exc
 
     draft()
 

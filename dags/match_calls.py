@@ -1,6 +1,7 @@
 """Classify new and changed calls into domains and recompute the firm matches."""
 
 from airflow.sdk import dag, task
+from airflow.sdk.exceptions import AirflowFailException
 from common import CALLS, DAG_ARGS, MATCHES
 
 
@@ -13,9 +14,12 @@ from common import CALLS, DAG_ARGS, MATCHES
 def match_calls():
     @task(outlets=[MATCHES])
     def match() -> dict:
-        from fundscout.jobs import match_store
+        from fundscout.jobs import PermanentFailure, match_store
 
-        return match_store()
+        try:
+            return match_store()
+        except PermanentFailure as exc:  # e.g. no firms in the registry: fail loudly, without retries
+            raise AirflowFailException(str(exc)) from exc
 
     match()
 

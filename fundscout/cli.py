@@ -119,6 +119,16 @@ EXIT_CRAWL_FAILED = 1
 def crawl(
     spiders: Annotated[list[str] | None, typer.Argument(help="Spider names (default: all).")] = None,
     offline: Annotated[bool, typer.Option(help="Crawl the bundled sample site on loopback.")] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record", help="Save every response of the crawl under DIR/<spider>/ (README, Record and replay)."
+        ),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option("--replay", help="Crawl from a folder saved by --record, with no network (default: its spiders)."),
+    ] = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds a crawl may run before it is stopped.")
     ] = CRAWL_TIMEOUT_SECONDS,
@@ -145,13 +155,19 @@ def crawl(
             typer.echo("error: --since applies to uradni_list only: `fundscout crawl uradni_list --since …`", err=True)
             raise typer.Exit(EXIT_BAD_INPUT)
     cfg = _store()
-    outcomes = run_crawls(
-        spiders or [],
-        database_url=cfg.database_url,
-        offline=offline,
-        timeout=timeout,
-        spider_args={"since": since} if since else None,
-    )
+    try:
+        outcomes = run_crawls(
+            spiders or [],
+            database_url=cfg.database_url,
+            offline=offline,
+            timeout=timeout,
+            record=record,
+            replay=replay,
+            spider_args={"since": since} if since else None,
+        )
+    except ValueError as exc:  # a replay folder without recordings, --offline with --replay
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     for outcome in outcomes:
         typer.echo(str(outcome), err=outcome.verdict != "loaded")
     if any(o.verdict != "loaded" for o in outcomes):
@@ -160,15 +176,17 @@ def crawl(
 
 @app.command()
 def sources() -> None:
-    """Each source's state: last run and its verdict, last good run, calls seen there."""
+    """Each source's state: last run, the kind of failure (network, http, layout, monitor, ...) and
+    its reason, the last good run and its item count, calls seen there."""
     cfg = _store()
     typer.echo(
-        f"{'source':<20} {'state':<10} {'last run (UTC)':<17} {'last good run':<17} {'items':>5} {'calls':>5}  reason"
+        f"{'source':<20} {'state':<10} {'failure':<8} {'last run (UTC)':<17} {'last good run':<17} "
+        f"{'items':>5} {'calls':>5}  reason"
     )
     for s in source_states(cfg.database_url):
         typer.echo(
-            f"{s.source:<20} {s.state:<10} {_minute(s.last_run_at):<17} {_minute(s.last_good_at):<17} "
-            f"{s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}"
+            f"{s.source:<20} {s.state:<10} {s.failure or '—':<8} {_minute(s.last_run_at):<17} "
+            f"{_minute(s.last_good_at):<17} {s.last_good_items:>5} {s.calls:>5}  {s.last_reason or ''}"
         )
 
 

@@ -7,13 +7,18 @@ paths, never data frames.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from fundscout.config import BRIEF_MIN_SCORE, settings
+from fundscout.db import session_scope
+from fundscout.db.models import Firm
 from matching.store import match_store as match
 from reports.briefs import draft_briefs
 from reports.digest import run_weekly
@@ -21,6 +26,8 @@ from reports.digest.links import sending_problems
 from scrapers.runner import CrawlFailed, run_spider, spider_names
 
 __all__ = ["crawl_source", "spider_names", "match_store", "draft_review_briefs", "build_digests", "send_digests"]
+
+log = logging.getLogger(__name__)
 
 
 class PermanentFailure(Exception):
@@ -30,15 +37,18 @@ class PermanentFailure(Exception):
 def crawl_source(spider: str, *, offline: bool = False) -> dict:
     """Crawl one source in a subprocess and load it if it passes the gate.
 
-    A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network) and
-    `PermanentFailure` when it cannot.
+    A refused crawl raises `CrawlFailed` when a retry may pass (crash, timeout, network, a server
+    error) and `PermanentFailure` when it cannot; either way the task log says why, in words.
     """
     try:
         outcome = run_spider(spider, database_url=settings().database_url, offline=offline)
     except CrawlFailed as exc:
+        kind = exc.outcome.summary.get("failure_kind", "killed")
+        log.error("%s: %s failure: %s (run folder %s)", spider, kind, exc.outcome.reason, exc.outcome.run_dir)
         if retry_may_help(exc.outcome.summary):
             raise
         raise PermanentFailure(str(exc)) from exc
+    log.info("%s", outcome)
     return {
         "spider": outcome.spider,
         "run_id": outcome.run_id,
@@ -49,19 +59,35 @@ def crawl_source(spider: str, *, offline: bool = False) -> dict:
     }
 
 
+# Kinds of failure (scrapers.gate) a later try may not meet: the crawl was stopped or crashed, the
+# network failed, the server answered with errors. A changed layout, a failed monitor or a bad
+# feed stays the same however often it is retried.
+PASSING_FAILURES = frozenset({"killed", "network", "http"})
+
+
 def retry_may_help(run_summary: dict) -> bool:
-    """True when a refused crawl failed for passing reasons: it crashed, timed out, or lost requests
-    to the network; False when the pages were not recognised, monitors failed or the feed was bad."""
-    if not run_summary or run_summary.get("finish_reason") != "finished":
-        return True
-    return run_summary.get("retries_given_up", 0) > 0 and run_summary.get("layout_errors", 0) == 0
+    """True when a refused crawl failed for passing reasons (PASSING_FAILURES)."""
+    return not run_summary or run_summary.get("failure_kind", "killed") in PASSING_FAILURES
+
+
+def require_firms() -> None:
+    """Matching or drafting with an empty registry "succeeds" with nothing: say so instead."""
+    with session_scope(settings().database_url) as session:
+        firms = session.scalar(select(func.count()).select_from(Firm))
+    if not firms:
+        raise PermanentFailure(
+            "the firm registry holds no firms, so nothing can be matched or drafted: "
+            "load them with `fundscout import-firms FILE.csv` (or let firms sign up), then clear this task"
+        )
 
 
 def match_store() -> dict:
+    require_firms()
     return summary(match(settings().database_url))
 
 
 def draft_review_briefs() -> dict:
+    require_firms()
     cfg = settings()
     drafted = draft_briefs(cfg.database_url, min_score=BRIEF_MIN_SCORE, lang="sl", out_dir=cfg.home / "briefs")
     return {

@@ -9,6 +9,8 @@ from fundscout.records import validate_record
 
 # Item keys that guide the load step but are not call fields (stripped before validation).
 LINK_FIELDS = ("amends",)
+# A call says when it closes or whether it is open through any of these (DeadlineOrStatusMonitor).
+DEADLINE_OR_STATUS = ("deadlines", "until_funds_spent", "source_status")
 
 
 class CallRecordPipeline:
@@ -35,4 +37,6 @@ class CallRecordPipeline:
             raise DropItem(
                 f"invalid call record {data.get('id')!r}: " + "; ".join(f"{e.field}: {e.message}" for e in errors)
             )
+        if any(data.get(name) not in (None, [], "", False) for name in DEADLINE_OR_STATUS):
+            self.stats.inc_value("fundscout/with_deadline_or_status")
         return item

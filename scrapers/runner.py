@@ -2,10 +2,17 @@
 
 Each crawl is `python -m scrapy crawl NAME` in a fresh process (a fresh reactor, isolated
 memory, a hard timeout). Its raw feed and run_summary.json go under
-`$FUNDSCOUT_HOME/runs/<spider>/<timestamp>/`. The gate refuses a run that ended other than
-"finished", scraped nothing, logged errors, had too many invalid items or failed a monitor;
-a refused run loads nothing and the previous data stays. Every run leaves a `scrape_runs` row
-with its verdict and reason. Scrapy-free: the CLI and Airflow import this module.
+`$FUNDSCOUT_HOME/runs/<spider>/<timestamp>/`. The gate (scrapers.gate) refuses a run that ended
+other than "finished", lost requests to the network, met HTTP errors, found no call, logged
+errors, had too many invalid items or failed a monitor; a refused run loads nothing and the
+previous data stays. Every run leaves a `scrape_runs` row with its verdict, the kind of failure
+and its reason. The crawl state the run leaves (`$FUNDSCOUT_HOME/state/<spider>.json`) replaces
+the old one only once the run is loaded, so a refused run is crawled in full next time. Stored
+copies of pages for conditional requests live in `$FUNDSCOUT_HOME/httpcache/`.
+
+`record=DIR` saves every response of the crawl under DIR/<spider>/ (format in
+scrapers.middlewares), with the crawl state it started from; `replay=DIR` crawls from such a
+folder with no network. Scrapy-free: the CLI and Airflow import this module.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import datetime as dt
 import json
 import os
 import pkgutil
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +38,10 @@ from fundscout.config import CRAWL_TIMEOUT_SECONDS, REPO_ROOT, settings
 from fundscout.db import session_scope
 from fundscout.db.models import CallSource, ScrapeRun, utcnow
 from fundscout.load import InputError, load_feed
+from scrapers.gate import gate, state_file, verdict
 from scrapers.sample_site import render_sample_sites, serve_sites
+
+__all__ = ["CrawlFailed", "RunOutcome", "crawl", "gate", "run_spider", "source_states", "spider_names"]
 
 SPIDERS_DIR = Path(__file__).resolve().parent / "spiders"
 GRACE_SECONDS = 20.0  # after SIGTERM, time for Scrapy to close the spider and write its summary
@@ -67,29 +78,6 @@ def spider_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules([str(SPIDERS_DIR)]) if m.name != "base")
 
 
-def gate(summary: dict[str, Any] | None, returncode: int) -> str | None:
-    """Why a run must not be loaded, or None when it may be."""
-    if summary is None:
-        return f"the crawl left no run summary (killed or crashed, exit code {returncode})"
-    if summary["finish_reason"] != "finished":
-        return f"the crawl ended with '{summary['finish_reason']}', not 'finished'"
-    if summary["items"] == 0:
-        detail = f"{summary['invalid_items']} invalid" if summary["invalid_items"] else "none found"
-        return f"no valid calls were scraped ({detail}); the page layout may have changed"
-    if summary["errors"]:
-        return (
-            f"{summary['errors']} errors during the crawl "
-            f"({summary['layout_errors']} pages not recognised, "
-            f"{summary['retries_given_up']} requests given up after retries)"
-        )
-    if not summary["monitors"]:
-        return "the spidermon monitors did not run"
-    failed = [m for m in summary["monitors"] if m["status"] not in ("OK", "SKIPPED")]
-    if failed:
-        return "monitor failed: " + "; ".join(f"{m['monitor']}: {m['reason']}" for m in failed)
-    return None
-
-
 @contextmanager
 def _sample_site() -> Iterator[dict[str, str]]:
     with serve_sites(render_sample_sites()) as origins:
@@ -102,9 +90,13 @@ def _crawl_process(
     site_urls: Mapping[str, str] | None,
     overrides: Mapping[str, Any],
     timeout: float,
-    spider_args: Mapping[str, str] | None = None,
+    spider_args: Mapping[str, str],
+    local: bool,
 ) -> int:
-    """Run the crawl subprocess; on timeout stop it gracefully, then for good. Returns its exit code."""
+    """Run the crawl subprocess; on timeout stop it gracefully, then for good. Returns its exit code.
+
+    `local` (a loopback site or a replay) uses the offline settings: no waiting between requests.
+    """
     options = {
         "FUNDSCOUT_RUN_SUMMARY": str(run_dir / "run_summary.json"),
         "LOG_FILE": str(run_dir / "crawl.log"),
@@ -115,11 +107,11 @@ def _crawl_process(
     command = [sys.executable, "-m", "scrapy", "crawl", name, "-O", str(run_dir / "items.jsonl")]
     for key, value in options.items():
         command += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
-    for key, value in (spider_args or {}).items():
+    for key, value in spider_args.items():
         command += ["-a", f"{key}={value}"]
     env = {
         **os.environ,
-        "SCRAPY_SETTINGS_MODULE": "scrapers.settings.offline" if site_urls else "scrapers.settings.base",
+        "SCRAPY_SETTINGS_MODULE": "scrapers.settings.offline" if local else "scrapers.settings.base",
     }
     with (run_dir / "stderr.log").open("wb") as stderr:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -159,6 +151,27 @@ def _load(database_url: str, run_id: int, run_dir: Path, summary: dict[str, Any]
     )
 
 
+def _mode_settings(name: str, home: Path, run_dir: Path, record: Path | None, replay: Path | None) -> dict:
+    """Where the crawl reads and writes its state, its page cache, and a recording."""
+    options: dict[str, Any] = {
+        "FUNDSCOUT_STATE_FILE": str(state_file(name, home)),
+        "FUNDSCOUT_STATE_SAVE_TO": str(run_dir / "state.json"),
+        "HTTPCACHE_DIR": str(home / "httpcache"),
+    }
+    if record or replay:  # every page fetched and kept whole: no skipping, no conditional requests
+        options.update(FUNDSCOUT_INCREMENTAL=False, HTTPCACHE_ENABLED=False)
+    if record:
+        (record / name).mkdir(parents=True, exist_ok=True)
+        if state_file(name, home).exists():  # what the spider knew decides what it asks for
+            shutil.copy(state_file(name, home), record / name / "state.json")
+        options["FUNDSCOUT_RECORD_DIR"] = str(record)
+    if replay:
+        if not (replay / name / "responses.jsonl").is_file():
+            raise ValueError(f"{replay} holds no recording of {name} ({replay / name / 'responses.jsonl'} is missing)")
+        options.update(FUNDSCOUT_REPLAY_DIR=str(replay), FUNDSCOUT_STATE_FILE=str(replay / name / "state.json"))
+    return options
+
+
 def run_spider(
     name: str,
     *,
@@ -168,26 +181,35 @@ def run_spider(
     site_urls: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     home: Path | None = None,
+    record: Path | None = None,
+    replay: Path | None = None,
     spider_args: Mapping[str, str] | None = None,
 ) -> RunOutcome:
     """Crawl one source, gate the run and load it; raises CrawlFailed when the gate refuses it.
 
     `offline` crawls the bundled sample site; `site_urls` ({host: loopback origin}) points the
-    spider at another local server (tests); `overrides` are extra Scrapy settings; `spider_args`
-    are passed to the spider (`scrapy crawl -a key=value`, e.g. uradni_list's `since`).
+    spider at another local server (tests); `record` / `replay` a recording folder; `overrides`
+    are extra Scrapy settings (a `SPIDER_MODULES` override brings spiders from elsewhere, e.g.
+    the tests' probe spider); `spider_args` go to the spider (`-a since=2014-01-01`).
     """
-    if name not in spider_names():
+    overrides = dict(overrides or {})
+    if name not in spider_names() and "SPIDER_MODULES" not in overrides:
         raise ValueError(f"unknown spider {name!r}; known: {', '.join(spider_names())}")
+    if offline and replay:
+        raise ValueError("a crawl reads either the sample site (offline) or a recording (replay), not both")
+    home = home or settings().home
     started = utcnow()
-    run_dir = (home or settings().home) / "runs" / name / started.strftime("%Y%m%dT%H%M%S%fZ")
+    run_dir = home / "runs" / name / started.strftime("%Y%m%dT%H%M%S%fZ")
     run_dir.mkdir(parents=True)
+    overrides = {**_mode_settings(name, home, run_dir, record, replay), **overrides}
     with session_scope(database_url) as session:
         run = ScrapeRun(source=name, started_at=started, verdict="running", summary={})
         session.add(run)
         session.flush()
         run_id = run.id
     with _sample_site() if offline else nullcontext(site_urls) as origins:
-        returncode = _crawl_process(name, run_dir, origins, overrides or {}, timeout, spider_args)
+        local = bool(origins) or replay is not None
+        returncode = _crawl_process(name, run_dir, origins, overrides, timeout, spider_args or {}, local)
     summary = _read_summary(run_dir)
     counts = {
         "summary": summary or {},
@@ -195,18 +217,26 @@ def run_spider(
         "error_count": (summary or {}).get("errors", 0),
         "finish_reason": (summary or {}).get("finish_reason"),
     }
-    reason = gate(summary, returncode)
-    if reason is None:
+    refused = verdict(summary, returncode)
+    if refused is None:
         _finish(database_url, run_id, **counts)
         try:
-            return _load(database_url, run_id, run_dir, summary)  # type: ignore[arg-type]
+            outcome = _load(database_url, run_id, run_dir, summary)  # type: ignore[arg-type]
         except InputError as exc:
-            reason = "the feed failed validation: " + "; ".join(str(e) for e in exc.errors[:5])
+            refused = ("load", "the feed failed validation: " + "; ".join(str(e) for e in exc.errors[:5]))
         except (SQLAlchemyError, ValueError) as exc:  # the load rolled back whole; say why, keep the old data
-            reason = f"loading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            refused = ("load", f"loading failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+        else:
+            new_state = run_dir / "state.json"
+            if new_state.exists() and replay is None:  # a replay tells nothing new about the site
+                state_file(name, home).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(new_state, state_file(name, home))
+            return outcome
+    kind, reason = refused
+    counts["summary"] = {**counts["summary"], "failure_kind": kind}
     _finish(database_url, run_id, verdict="failed", reason=reason, **counts)
     raise CrawlFailed(
-        RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir, summary=summary or {})
+        RunOutcome(name, run_id, "failed", reason, counts["item_count"], run_dir=run_dir, summary=counts["summary"])
     )
 
 
@@ -217,9 +247,16 @@ def crawl(
     offline: bool = False,
     timeout: float = CRAWL_TIMEOUT_SECONDS,
     home: Path | None = None,
+    record: Path | None = None,
+    replay: Path | None = None,
     spider_args: Mapping[str, str] | None = None,
 ) -> list[RunOutcome]:
-    """Run each spider in turn (all when `names` is empty); a failed run does not stop the others."""
+    """Run each spider in turn (all when `names` is empty; with `replay`, all recorded ones);
+    a failed run does not stop the others."""
+    if replay and not names:
+        names = [n for n in spider_names() if (replay / n / "responses.jsonl").is_file()]
+        if not names:
+            raise ValueError(f"{replay} holds no recording of any spider (no <spider>/responses.jsonl)")
     outcomes = []
     for name in names or spider_names():
         try:
@@ -230,6 +267,8 @@ def crawl(
                     offline=offline,
                     timeout=timeout,
                     home=home,
+                    record=record,
+                    replay=replay,
                     spider_args=spider_args,
                 )
             )
@@ -242,6 +281,7 @@ def crawl(
 class SourceState:
     source: str
     state: str  # ok / failing / never run
+    failure: str | None  # the last run's kind of failure: network, http, layout, monitor, ... (scrapers.gate)
     last_run_at: dt.datetime | None
     last_verdict: str | None
     last_reason: str | None
@@ -250,11 +290,11 @@ class SourceState:
     calls: int
 
 
-def source_states(database_url: str) -> list[SourceState]:
+def source_states(database_url: str, names: Sequence[str] | None = None) -> list[SourceState]:
     """Each source's last run, last good run and number of calls seen on it (`fundscout sources`)."""
     out = []
     with session_scope(database_url) as session:
-        for name in spider_names():
+        for name in names or spider_names():
             runs = select(ScrapeRun).where(ScrapeRun.source == name, ScrapeRun.verdict != "running")
             last = session.scalars(runs.order_by(ScrapeRun.id.desc())).first()
             good = session.scalars(runs.where(ScrapeRun.verdict == "loaded").order_by(ScrapeRun.id.desc())).first()
@@ -262,10 +302,12 @@ def source_states(database_url: str) -> list[SourceState]:
                 select(func.count(func.distinct(CallSource.call_id))).where(CallSource.source == name)
             )
             state = "never run" if last is None else ("ok" if last.verdict == "loaded" else "failing")
+            failure = (last.summary or {}).get("failure_kind", "failed") if state == "failing" else None
             out.append(
                 SourceState(
                     name,
                     state,
+                    failure,
                     last and last.started_at,
                     last and last.verdict,
                     last and last.reason,

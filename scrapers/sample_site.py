@@ -4,11 +4,14 @@ One small threaded HTTP server per source host, each on its own loopback port, s
 root-relative links work exactly as on the real site. Pages come from a folder tree (test
 fixtures: `<host>/<path>`, `index.html` for a folder, `@` standing for `?`, `.html`/`.json`
 dropped from the URL) or are rendered from `data/sample_site/calls.yaml` with the templates
-in `data/sample_site/templates/<host>/` (the demo's several dozen calls).
+in `data/sample_site/templates/<host>/` (the demo's several dozen calls). Every page answers
+with an ETag and honours `If-None-Match` with a 304, as a well-run web server does, so the
+incremental crawl can be measured against it (benchmarks/crawl_incremental.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -82,7 +85,15 @@ class SiteHandler(BaseHTTPRequestHandler):
         if length:
             self.rfile.read(length)  # the search API is POSTed to; the form fields do not matter here
         page = self.page(page_key(self.path)) or Page(b"<h1>404 Not Found</h1>", status=404)
+        etag = f'"{hashlib.sha256(page.body).hexdigest()[:20]}"'
+        if page.status == 200 and etag in (self.headers.get("If-None-Match") or ""):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(page.status)
+        if page.status == 200:
+            self.send_header("ETag", etag)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(page.body)))
         for name, value in page.headers:

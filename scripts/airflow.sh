@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FundScout under Airflow on this machine.
 #   scripts/airflow.sh setup        migrate the metadata DB and the store, create the `smtp` pool and the admin login
-#   scripts/airflow.sh standalone   setup, then `airflow standalone` (LocalExecutor, SQLite metadata DB)
+#   scripts/airflow.sh standalone   setup, then every component on this machine (LocalExecutor, SQLite metadata DB)
 #   scripts/airflow.sh celery       setup, then the components with CeleryExecutor, PostgreSQL and Redis
 #   scripts/airflow.sh celery-cli ARGS...   `airflow ARGS...` against that Celery deployment
 set -euo pipefail
@@ -65,15 +65,21 @@ for url in map(make_url, sys.argv[1:]):
 EOF
 }
 
-run_celery() {
-    celery_env
-    create_postgres_database "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" "$FUNDSCOUT_DATABASE_URL"
-    setup
-    local pids=()
+run_components() {
+    # Every server binds $FUNDSCOUT_AIRFLOW_BIND (airflow_env.sh, default 127.0.0.1). Airflow's own
+    # log servers listen on every interface and take no host setting, so the components start
+    # with --skip-serve-logs and the same log-server app is served here on that address.
+    local pids=() port component name
     trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-    for component in api-server scheduler dag-processor triggerer "celery worker"; do
-        # shellcheck disable=SC2086  # "celery worker" is two words on purpose
-        airflow $component >"$AIRFLOW_HOME/${component// /-}.log" 2>&1 &
+    for port in "$AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT" "$AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"; do
+        python -m uvicorn --factory airflow.utils.serve_logs.log_server:get_app --no-access-log \
+            --host "$FUNDSCOUT_AIRFLOW_BIND" --port "$port" >"$AIRFLOW_HOME/log-server-$port.log" 2>&1 &
+        pids+=($!)
+    done
+    for component in "$@"; do
+        # shellcheck disable=SC2086  # "celery worker --skip-serve-logs" is several words on purpose
+        name="${component%% -*}"
+        airflow $component >"$AIRFLOW_HOME/${name// /-}.log" 2>&1 &
         pids+=($!)
     done
     login_help
@@ -81,10 +87,24 @@ run_celery() {
     wait -n "${pids[@]}"
 }
 
+COMPONENTS=(api-server "scheduler --skip-serve-logs" dag-processor "triggerer --skip-serve-logs")
+
+run_standalone() {
+    setup
+    run_components "${COMPONENTS[@]}"
+}
+
+run_celery() {
+    celery_env
+    create_postgres_database "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" "$FUNDSCOUT_DATABASE_URL"
+    setup
+    run_components "${COMPONENTS[@]}" "celery worker --skip-serve-logs"
+}
+
 load_secrets
 case "${1:-}" in
     setup) setup && login_help ;;
-    standalone) setup && login_help && exec airflow standalone ;;
+    standalone) run_standalone ;;
     celery) run_celery ;;
     celery-cli) shift && celery_env && exec airflow "$@" ;;
     *) echo "usage: $0 setup|standalone|celery|celery-cli ARGS..." >&2; exit 2 ;;

@@ -1,9 +1,16 @@
 """FundingSpider: the shared base of every source spider.
 
-A spider names its source's real host; in offline mode the settings map that host to a loopback
-origin serving the sample site, and `allowed_domains` follows, so a spider can never leave its
-source (file://, localhost and other hosts are filtered). Records always carry the public URL of
-the page, so the same call read offline and online has the same URL and id.
+A spider names its source's real host. The host->origin mapping (`FUNDSCOUT_SITE_URLS`,
+`{host: "http://127.0.0.1:PORT"}`) points it at a local copy of its site instead (the sample
+site, test fixtures, `../shared/tools/real_site.py`): links to the real host are rewritten to
+that origin, and the offsite rule (scrapers.middlewares.SameOriginMiddleware) lets through
+only the spider's origin, compared by scheme, host and port, so a spider can never leave its
+source (file://, localhost, other ports and hosts are filtered). Records always carry the public
+URL of the page, so the same call read offline and online has the same URL and id.
+
+`request()` is the one way a spider builds a request. For a link no crawl can follow
+(`javascript:`, `mailto:`, `tel:`, `ftp:`, `data:` or a malformed URL) it returns None, which
+Scrapy ignores, and counts it in the `fundscout/links_skipped/<why>` stats.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -21,6 +28,30 @@ from fundscout.extract import extract_notice
 from fundscout.fields import CALL_FIELDS
 
 CALL_FIELD_NAMES = frozenset(f.name for f in CALL_FIELDS)
+FOLLOWED_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL, the default port filled in; ValueError when it has none."""
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"not an http(s) URL with a host: {url!r}")
+    return parts.scheme, parts.hostname.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
+
+
+def unusable_link(url: str) -> str | None:
+    """Why an absolute link cannot be crawled (its scheme, or "malformed"), or None when it can."""
+    if not url or any(ord(ch) < 32 for ch in url):
+        return "malformed"
+    try:
+        scheme = urlsplit(url).scheme
+        if scheme and scheme not in FOLLOWED_SCHEMES:
+            return scheme if scheme.isalpha() and len(scheme) <= 16 else "malformed"
+        origin(url)
+    except ValueError:  # no host, a port out of range, a bracketed host that does not parse
+        return "malformed"
+    return None
 
 
 def slug(text: str, max_length: int = 80) -> str:
@@ -49,6 +80,7 @@ class FundingSpider(scrapy.Spider):
         spider.site_url = site_urls.get(cls.host, f"https://{cls.host}").rstrip("/")
         if cls.host in site_urls:  # offline: the loopback server stands in for the real host
             spider.allowed_domains = [urlsplit(spider.site_url).hostname]
+        spider.allowed_origins = {origin(spider.site_url)}
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -57,10 +89,38 @@ class FundingSpider(scrapy.Spider):
 
     # --- helpers for subclasses --------------------------------------------------------------
 
-    def request(self, path: str, callback=None, **kwargs: Any) -> scrapy.Request:
-        """A request for a path (or absolute URL) on this spider's site."""
-        url = path if "://" in path else self.site_url + path
+    def request(
+        self, url_or_path: str, callback=None, *, base: Response | str | None = None, **kwargs: Any
+    ) -> scrapy.Request | None:
+        """A request for a link on this spider's site, or None (counted) for a link no crawl can follow.
+
+        `url_or_path` is an absolute URL, a root-relative path (`/razpisi/`) or a link relative to
+        `base` (the page it was found on; without one, relative to the site root). A link to the
+        real host goes to the mapped origin in offline mode. Links to other hosts are built and then
+        filtered by the offsite rule (counted in `offsite/filtered`).
+        """
+        link = (url_or_path or "").strip()
+        base_url = base.url if isinstance(base, Response) else (base or self.site_url + "/")
+        try:
+            url = urljoin(base_url, link) if link else ""
+        except ValueError:  # urljoin parses the link: "http://[::1" fails here
+            url = ""
+        why = unusable_link(url)
+        if why:
+            self.crawler.stats.inc_value("fundscout/links_skipped")
+            self.crawler.stats.inc_value(f"fundscout/links_skipped/{why}")
+            self.logger.info("link skipped (%s): %.200r", why, url_or_path)
+            return None
+        url = self.mapped_url(url)
         return scrapy.Request(url, callback=callback or self.parse, **kwargs)
+
+    def mapped_url(self, url: str) -> str:
+        """A URL on the real host rewritten to the mapped origin (offline); any other URL as it is."""
+        parts = urlsplit(url)
+        if parts.hostname != self.host or self.site_url == f"https://{self.host}":
+            return url
+        site = urlsplit(self.site_url)
+        return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, parts.fragment))
 
     def public_url(self, url: str) -> str:
         """The page's URL on the real site (offline crawls read a loopback copy of it)."""

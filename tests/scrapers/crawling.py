@@ -2,11 +2,13 @@
 
 `fixture_site(spider, script=..., pages=...)` serves `tests/fixtures/<spider>/<host>/…` on
 loopback; `script` maps a request key (path and query) to a list of faults served in turn (the
-last one repeats), and every request is logged in `handler.hits`.
+last one repeats), and every request is logged in `handler.hits`. `probe_server` and
+`crawl_probe` do the same for the probe spider (probe_spider.py), `replay` crawls a recording.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from probe_spider import PROBE_SETTINGS, ProbeSpider
 from sqlalchemy import select
 
 from fundscout.db import session_scope
 from fundscout.db.models import Call
 from scrapers.runner import CrawlFailed, RunOutcome, run_spider
-from scrapers.sample_site import Page, SiteHandler, read_sites_dir, serve_sites
+from scrapers.sample_site import Page, Site, SiteHandler, read_sites_dir, serve_sites
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Short waits so the fault tests stay fast; everything else is the offline (loopback) profile.
@@ -105,3 +108,38 @@ def stored_calls(database_url: str) -> dict[str, dict[str, Any]]:
             c.id: {col.name: getattr(c, col.name) for col in Call.__table__.columns}
             for c in session.scalars(select(Call))
         }
+
+
+def replay(
+    spider: str, database_url: str, home: Path, folder: Path, *, timeout: float = 60, **overrides: Any
+) -> RunOutcome:
+    """One crawl from a recording (`fundscout crawl --replay`): no network, no loopback server."""
+    try:
+        return run_spider(
+            spider,
+            database_url=database_url,
+            replay=folder,
+            timeout=timeout,
+            overrides={**TEST_SETTINGS, **overrides},
+            home=home,
+        )
+    except CrawlFailed as exc:
+        return exc.outcome
+
+
+@contextmanager
+def probe_server(site: Site) -> Iterator[tuple[dict[str, str], type[ScriptedHandler]]]:
+    """Serve the probe spider's site (tests/scrapers/probe_spider.py) with request logging."""
+    handler = type("ProbeHandler", (ScriptedHandler,), {"script": {}, "hits": []})
+    with serve_sites({ProbeSpider.host: site}, handler) as origins:
+        yield origins, handler
+
+
+def crawl_probe(database_url: str, home: Path, origins: dict[str, str], **overrides: Any) -> RunOutcome:
+    return crawl("probe", database_url, home, origins, **{**PROBE_SETTINGS, **overrides})
+
+
+def read_items(outcome: RunOutcome) -> list[dict[str, Any]]:
+    """The feed a run wrote (items.jsonl), one dict per call."""
+    lines = (outcome.run_dir / "items.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]

@@ -94,7 +94,7 @@ def test_timeout_is_refused(store: str, tmp_path: Path) -> None:
     with fixture_site("gov_si", script={DETAIL: [Fault(delay=1.6)]}) as (origins, _):
         outcome = crawl("gov_si", store, tmp_path, origins)
     assert any(k.startswith("downloader/exception_type_count/") and "Timeout" in k for k in outcome.summary["stats"])
-    assert_refused(outcome, store, before, "given up after retries")
+    assert_refused(outcome, store, before, "network failure: timed out")
 
 
 def test_crawl_killed_mid_run_is_refused(store: str, tmp_path: Path) -> None:

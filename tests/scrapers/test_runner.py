@@ -28,14 +28,14 @@ def test_failed_run_keeps_last_good_data_and_says_why(db_url: str, tmp_path: Pat
         bad = crawl("gov_si", db_url, tmp_path, origins)  # 503 for ever
     assert handler.hits.count(LISTING) == 3  # the first try and two retries
     assert (good.verdict, bad.verdict) == ("loaded", "failed")
-    assert "no valid calls" in bad.reason
+    assert "the site answered with HTTP errors (HTTP 503 ×3" in bad.reason
     assert stored_calls(db_url) == before and len(before) == 3
     with session_scope(db_url) as session:
         runs = session.scalars(select(ScrapeRun).order_by(ScrapeRun.id)).all()
         assert [(r.verdict, r.item_count, r.loaded_count) for r in runs] == [("loaded", 3, 3), ("failed", 0, 0)]
         assert runs[1].finish_reason == "finished" and runs[1].summary["retries_given_up"] == 1
     state = next(s for s in source_states(db_url) if s.source == "gov_si")
-    assert (state.state, state.last_verdict, state.last_good_items, state.calls) == ("failing", "failed", 3, 3)
+    assert (state.state, state.failure, state.last_good_items, state.calls) == ("failing", "http", 3, 3)
     assert state.last_reason == bad.reason and state.last_good_at == runs[0].started_at
     assert {s.state for s in source_states(db_url) if s.source != "gov_si"} == {"never run"}
 
@@ -46,7 +46,7 @@ def test_sources_command_lists_each_source(fundscout_env: str, tmp_path: Path) -
     result = CliRunner().invoke(app, ["sources"])
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("gov_si"))
-    assert "failing" in row and "no valid calls" in row
+    assert "failing" in row and "http" in row and "HTTP 503" in row
     assert sum(line.split()[1:3] == ["never", "run"] for line in result.output.splitlines()) == len(spider_names()) - 1
 
 

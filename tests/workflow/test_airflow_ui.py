@@ -42,6 +42,8 @@ def test_operator_logs_in_and_sees_the_dags_and_the_review_app(airflow_ui):
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{base}/")
         page.goto(f"{base}/dags")
+        # the UI shows Ljubljana time to a browser that has chosen no zone (dags/plugins/fundscout_timezone.py)
+        assert page.evaluate("JSON.parse(localStorage.getItem('timezone'))") == "Europe/Ljubljana"
         for dag_id in DAG_IDS:
             expect(page.get_by_role("link", name=dag_id, exact=True)).to_be_visible()
         expect(page.get_by_text("4 Dags")).to_be_visible()

@@ -129,7 +129,7 @@ def test_crawl_match_brief_and_mail_on_the_sample_site(dags, fundscout_env, smtp
 
 @pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch):
+def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags, fundscout_env, monkeypatch, caplog):
     render = sample_site.render_sample_sites
     redesigned_host = sorted(render())[0]
 
@@ -150,7 +150,23 @@ def test_a_redesigned_source_fails_its_own_task_at_once_and_the_others_load(dags
     failed = [ti for ti in crawls if ti.state == "failed"]
     assert len(failed) == 1 and failed[0].try_number == 1  # failed without retrying
     assert sorted(ti.state for ti in crawls if ti not in failed) == ["success"] * (len(spider_names()) - 1)
+    # each mapped task is labelled with its spider, the failed one with the redesigned source's
+    assert sorted(ti.rendered_map_index for ti in crawls) == spider_names()
     with session_scope(fundscout_env) as session:
         verdicts = dict(session.execute(select(ScrapeRun.source, ScrapeRun.verdict)).all())
         assert list(verdicts.values()).count("failed") == 1
         assert session.scalar(select(func.count()).select_from(Call)) > 0  # the other sources loaded
+        refused = session.scalars(select(ScrapeRun).where(ScrapeRun.verdict == "failed")).one()
+    assert failed[0].rendered_map_index == refused.source
+    # the task log gives the real reason, as `fundscout sources` does
+    assert f"{refused.source}: layout failure: {refused.reason}" in caplog.text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("dag_id", ["match_calls", "draft_briefs"])
+def test_matching_and_briefs_fail_loudly_when_the_registry_holds_no_firms(dags, fundscout_env, dag_id, capfd):
+    run = dags[dag_id].test()
+    assert run.state == "failed"
+    (ti,) = run.get_task_instances()
+    assert ti.state == "failed" and ti.try_number == 1  # a retry cannot bring firms: no retries
+    assert "the firm registry holds no firms" in capfd.readouterr().out

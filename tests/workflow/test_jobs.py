@@ -10,22 +10,18 @@ import pytest
 
 from fundscout.jobs import iso_week, retry_may_help, summary
 
-FINISHED = {"finish_reason": "finished", "items": 0, "errors": 0, "layout_errors": 0, "retries_given_up": 0}
-
 
 @pytest.mark.parametrize(
     ("run_summary", "retry"),
     [
         ({}, True),  # killed or crashed before writing its summary
-        ({**FINISHED, "finish_reason": "closespider_timeout"}, True),
-        ({**FINISHED, "errors": 4, "retries_given_up": 4}, True),  # the site was down
-        ({**FINISHED}, False),  # nothing found: the layout changed
-        ({**FINISHED, "items": 3, "errors": 2, "layout_errors": 2}, False),
-        ({**FINISHED, "errors": 5, "layout_errors": 2, "retries_given_up": 3}, False),
-        (
-            {**FINISHED, "items": 9, "monitors": [{"monitor": "Invalid items", "status": "FAIL", "reason": "40%"}]},
-            False,
-        ),
+        ({"failure_kind": "killed"}, True),  # stopped at the timeout
+        ({"failure_kind": "network"}, True),  # DNS, refused, TLS, timeouts: the site may be back
+        ({"failure_kind": "http"}, True),  # the server answered 5xx
+        ({"failure_kind": "layout"}, False),  # nothing found: the layout changed
+        ({"failure_kind": "errors"}, False),  # pages not recognised
+        ({"failure_kind": "monitor"}, False),  # too many invalid items, missing fields
+        ({"failure_kind": "load"}, False),  # the feed was refused by the store
     ],
 )
 def test_only_passing_failures_are_retried(run_summary, retry):
