@@ -33,6 +33,7 @@ from reports.briefs import draft_briefs
 from reports.digest import BadToken, run_weekly, unsubscribe_firm
 from reports.digest import unsubscribe as unsubscribe_token
 from reports.digest.feedback import FeedbackError, store_feedback
+from reports.tables import FORMATS, TABLES, ExportError, export_table
 from scrapers.runner import crawl as run_crawls
 from scrapers.runner import source_states, spider_names
 from web.app import create_app
@@ -418,6 +419,28 @@ def train(
     for name, value in cv.items():
         typer.echo(f"{name:<16} CV nDCG@5 {value['mean']:.3f} ± {value['sd']:.3f}")
     typer.echo(f"chosen {model.kind} -> {output}")
+
+
+@app.command()
+def export(
+    table: Annotated[str, typer.Argument(help=f"What to export: {', '.join(TABLES)}.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"File format: {', '.join(FORMATS)}.")] = "csv",
+    output: Annotated[Path | None, typer.Option(help="File to write [default: TABLE.FORMAT here].")] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(help="pandas expression choosing rows, e.g. \"status == 'open' and budget_eur > 1e6\"."),
+    ] = None,
+) -> None:
+    """Export calls, matches or firms for analysis (CSV and XLSX: lists joined with "; "; Parquet keeps types)."""
+    cfg = _store()
+    target = output or Path(f"{table}.{fmt}")
+    try:
+        rows = export_table(
+            cfg.database_url, table, fmt, target, where=where, today=dt.datetime.now(cfg.timezone).date()
+        )
+    except ExportError as exc:
+        _fail_input([str(exc)])
+    typer.echo(f"{rows} {table} -> {target}")
 
 
 @app.command()
