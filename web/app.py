@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from fundscout.config import TEMPLATES_DIR, secret_key, settings
-from web import audit, auth, briefs, unsubscribe
+from web import audit, auth, briefs, feeds, finder, firms, unsubscribe
 from web.deps import NotLoggedIn, language, page
 from web.i18n import PAGES
 
@@ -49,7 +49,7 @@ def create_app(database_url: str) -> FastAPI:
     app.middleware("http")(_security_headers)
     app.add_exception_handler(NotLoggedIn, _to_login)
     app.add_exception_handler(briefs.BriefNotFound, _not_found)
-    for area in (auth, briefs, audit, unsubscribe):
+    for area in (auth, briefs, audit, unsubscribe, finder, feeds, firms):
         app.include_router(area.router)
     return app
 
