@@ -34,7 +34,7 @@ from fundscout.reference import find_municipality, municipalities, nace_division
 from fundscout.registry import firm_id_of, registry_number
 from matching.firms import firm_domains
 from matching.store import match_store
-from reports.digest.links import BadToken, firm_token, read_firm_token
+from reports.digest.links import BadToken, firm_token, public_url, read_firm_token
 from reports.finder import matches_now
 from reports.notices import send_notice
 from web.auth import LoginLimiter
@@ -159,8 +159,13 @@ def _apply(firm: Firm, record: Any, now: dt.datetime) -> None:
     firm.updated_at = now
 
 
+def _mailed_url(request: Request, route: str, token: str) -> str:
+    """A link for an e-mail: it leaves the machine, so it starts with FUNDSCOUT_PUBLIC_URL."""
+    return public_url(request.app.url_path_for(route, token=token))
+
+
 def _confirm_url(request: Request, firm: Firm) -> str:
-    return str(request.url_for("confirm_form", token=firm_token("confirm", firm.firm_id, firm.email or "")))
+    return _mailed_url(request, "confirm_form", firm_token("confirm", firm.firm_id, firm.email or ""))
 
 
 def _profile_url(request: Request, firm_id: str, route: str = "profile_page") -> str:
@@ -220,7 +225,8 @@ def _signup(request: Request, form: Any) -> HTMLResponse:
             body = t["mail_confirm_body"].format(name=firm.name, url=_confirm_url(request, firm))
             mail = (firm.email or "", t["mail_confirm_subject"], body)
         elif (firm.email or "").lower() == values["email"]:
-            body = t["mail_known_body"].format(name=firm.name, url=_profile_url(request, firm.firm_id))
+            url = _mailed_url(request, "profile_page", firm_token("profile", firm.firm_id))
+            body = t["mail_known_body"].format(name=firm.name, url=url)
             mail = (values["email"], t["mail_known_subject"], body)
         audit(session, None, "firm_signup", f"firm:{firm.firm_id}")
     if mail:
@@ -397,7 +403,7 @@ def profile_email(
             return _profile_page(request, firm, token, 400, errors=[t["err_email"]])
         if not _admit(request, address):
             return _profile_page(request, firm, token, 429, errors=[t["err_too_many"]])
-        url = str(request.url_for("email_form", token=firm_token("email", firm.firm_id, address)))
+        url = _mailed_url(request, "email_form", firm_token("email", firm.firm_id, address))
         mail = (address, t["mail_email_subject"], t["mail_email_body"].format(name=firm.name, url=url))
         response = _profile_page(request, firm, token, notice=t["email_sent"])
     send_notice(*mail)

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from fundscout.config import SMTP_TIMEOUT_SECONDS, TEMPLATES_DIR
 from fundscout.db.models import utcnow
+from reports.digest.links import profile_url
 from reports.digest.safe import clean_text, safe_url
 from reports.digest.workbook import Digest, word
 
@@ -104,6 +105,7 @@ def _mail_context(digest: Digest, lang: str, unsubscribe_url: str) -> dict:
         "week": digest.week,
         "top": top,
         "unsubscribe_url": unsubscribe_url,
+        "profile_url": profile_url(digest.firm_id),  # the firm's self-service page (web/firms.py)
         "firm_name": clean_text(digest.firm_name, 200, lang, one_line=True),
         "counts": {
             "new": len(digest.new),
