@@ -86,8 +86,11 @@ def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in th
 
 
 @app.command("import-firms")
-def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see README for the columns).")]) -> None:
-    """Load or refresh the firm registry; bad rows are reported and skipped, good rows load."""
+def import_firms(
+    file: Annotated[Path, typer.Argument(help="CSV of firms, or the business register's export (see README).")],
+) -> None:
+    """Load or refresh the firm registry (the firm CSV, or the business register's export keyed by matična
+    številka); bad rows are reported and skipped, good rows load."""
     cfg = _store()
     try:
         report = import_firms_file(cfg.database_url, file)

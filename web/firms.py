@@ -6,7 +6,8 @@ download its data, delete its profile).
   `subscribed` false and `confirmed_at` empty.
 - No account enumeration: a sign-up answers with the same page whatever is in the store. A known
   firm signing up again with its own address gets its profile link by mail; a number already
-  registered under another address gets nothing.
+  registered under another address gets nothing. A firm the operator loaded from the business
+  register without an address signs up like a new one (keyed by its matična številka).
 - Links are signed, expiring and single-purpose (reports/digest/links.py); GET only shows a form,
   every change is a POST with the session's CSRF token (link scanners change nothing).
 - Sign-ups and mails are limited per client address and per e-mail address.
@@ -209,8 +210,10 @@ def _signup(request: Request, form: Any) -> HTMLResponse:
     mail: tuple[str, str, str] | None = None
     with session_scope(request.app.state.database_url) as session:
         firm = session.scalar(select(Firm).where(Firm.registry_number == values["registry_number"]))
-        pending = firm is not None and firm.confirmed_at is None and firm.consent_at is not None
-        if firm is None or pending:
+        # Open to this sign-up: a new number, an unconfirmed sign-up, or a firm known only from the
+        # business register (no address to ask); the confirmation mail proves the address either way.
+        claimable = firm is None or (firm.confirmed_at is None and (firm.consent_at is not None or not firm.email))
+        if claimable:
             firm_id = firm.firm_id if firm else firm_id_of(values["registry_number"])
             record = _record(firm_id, values)
             if firm is None:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from fundscout.db import session_scope
-from fundscout.db.models import Firm, Match
+from fundscout.db.models import Firm, Match, utcnow
 from reports.digest import links
 from reports.digest.collect import recipients
 from reports.digest.links import firm_token
@@ -202,3 +202,33 @@ def test_digest_mail_carries_the_profile_link(seeded: str, smtp: SmtpServer, tmp
     assert "/firms/profile/" in text
     token = text.split("/firms/profile/")[1].split()[0]
     assert links.read_firm_token("profile", token) == ["F1"]
+
+
+def test_a_firm_from_the_register_signs_up_as_itself(client: TestClient, seeded: str, smtp: SmtpServer) -> None:
+    with session_scope(seeded) as session:  # the operator loaded it from the register: no address
+        session.add(
+            Firm(
+                firm_id=FIRM_ID,
+                registry_number=f"{NUMBER}000",
+                name="KOLESA KRANJ, d.o.o.",
+                legal_form="d.o.o.",
+                size_class="micro",
+                municipality="Kranj",
+                nace_codes=["49.310"],
+                description="",
+                interests=[],
+                email=None,
+                domains=[],
+                subscribed=False,
+                content_hash="register",
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
+    _sign_up(client)
+    assert smtp.handler.recipients() == [SIGNUP["email"]]
+    _confirm(client, smtp)
+    with session_scope(seeded) as session:
+        firms = list(session.scalars(select(Firm).where(Firm.registry_number == f"{NUMBER}000")))
+    assert len(firms) == 1 and firms[0].firm_id == FIRM_ID
+    assert firms[0].email == SIGNUP["email"] and firms[0].subscribed and firms[0].size_class == "small"
