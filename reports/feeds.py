@@ -22,11 +22,13 @@ PRODID = "-//FundScout//Razpisi Kranj pametno mesto//SL"
 WORDS = {
     "sl": {
         "deadline": "Rok",
+        "changed": "Spremenjeno",
         "calendar": "FundScout – roki razpisov",
         "feed": "FundScout – novi in spremenjeni razpisi",
     },
     "en": {
         "deadline": "Deadline",
+        "changed": "Changed",
         "calendar": "FundScout – call deadlines",
         "feed": "FundScout – new and changed calls",
     },
@@ -90,8 +92,10 @@ def changes_feed(
     alternate_url: str,
     today: dt.date,
     lang: str = "sl",
+    changed: dict[str, list[str]] | None = None,
 ) -> bytes:
-    """Atom feed of the calls, most recently changed first (at most ATOM_ENTRIES)."""
+    """Atom feed of the calls, most recently changed first (at most ATOM_ENTRIES). `changed` names,
+    per call, the facts its latest change touched (shown in the entry)."""
     newest = sorted(calls, key=lambda f: (_utc(f.call.updated_at), f.call.id), reverse=True)[:ATOM_ENTRIES]
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     feed.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
@@ -118,6 +122,8 @@ def changes_feed(
         status = STATUS_WORDS[lang][call_status(call, today)]
         deadline = f"{WORDS[lang]['deadline']}: {found.deadline.isoformat()}" if found.deadline else ""
         lines = [f"{status}. {deadline}".strip(), clean_text(call.publisher or "", 300, lang, one_line=True)]
+        if changed and changed.get(call.id):
+            lines.append(f"{WORDS[lang]['changed']}: {', '.join(changed[call.id])}")
         if call.summary:
             lines.append(clean_text(call.summary, 2000, lang))
         _sub(entry, "summary", "\n".join(line for line in lines if line), type="text")

@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from fundscout.db.models import Firm
+from fundscout.db.models import CallHistory, Firm
+from fundscout.fields import FIELDS_BY_NAME
 from reports.digest.links import BadToken, read_firm_token
 from reports.feeds import changes_feed, deadline_calendar
 from reports.finder import CallQuery, find_calls, matches_now
@@ -39,15 +42,29 @@ def calls_atom(request: Request, session: DbSession, lang: Lang) -> Response:
     qs = urlencode(query.params())
     self_url = str(request.url_for("calls_atom")) + (f"?{qs}" if qs else "")
     finder_url = str(request.url_for("call_finder")) + (f"?{qs}" if qs else "")
+    calls = find_calls(session, query, day)
     feed = changes_feed(
-        find_calls(session, query, day),
+        calls,
         _call_url(request),
         self_url=self_url,
         alternate_url=finder_url,
         today=day,
         lang=lang,
+        changed=_latest_changes(session, {f.call.id for f in calls}, lang),
     )
     return Response(feed, media_type=ATOM_TYPE)
+
+
+def _latest_changes(session: Session, call_ids: set[str], lang: str) -> dict[str, list[str]]:
+    """Per call, the labels of the facts its latest history row changed."""
+    latest: dict[str, CallHistory] = {}
+    for row in session.scalars(select(CallHistory).order_by(CallHistory.changed_at)):
+        if row.call_id in call_ids:
+            latest[row.call_id] = row
+    return {
+        call_id: [FIELDS_BY_NAME[n].label(lang) if n in FIELDS_BY_NAME else n for n in sorted(row.diff)]
+        for call_id, row in latest.items()
+    }
 
 
 @router.get("/feeds/firm/{token}/matches.ics", name="firm_ics")

@@ -61,6 +61,8 @@ def test_atom_feed_validates(client: TestClient) -> None:
     assert parsed.version == "atom10"
     titles = [e.title for e in parsed.entries]
     assert HOSTILE_TITLE in titles
+    mobility = next(e for e in parsed.entries if e.link.endswith("/calls/mob-open"))
+    assert "Spremenjeno: Sredstva (EUR), Roki" in mobility.summary
     # newest change first
     assert parsed.entries[0].updated_parsed >= parsed.entries[-1].updated_parsed
     assert {e.title for e in feedparser.parse(client.get("/feeds/calls.atom?domain=health").content).entries} == {

@@ -232,3 +232,13 @@ def test_a_firm_from_the_register_signs_up_as_itself(client: TestClient, seeded:
         firms = list(session.scalars(select(Firm).where(Firm.registry_number == f"{NUMBER}000")))
     assert len(firms) == 1 and firms[0].firm_id == FIRM_ID
     assert firms[0].email == SIGNUP["email"] and firms[0].subscribed and firms[0].size_class == "small"
+
+
+def test_sign_up_in_english_gets_english_pages_and_mail(client: TestClient, seeded: str, smtp: SmtpServer) -> None:
+    page = client.get("/firms/signup", params={"lang": "en"})
+    assert "Sign up my firm" in page.text and "Registration number" in page.text
+    response = client.post("/firms/signup", data=form_data(csrf_of(page.text)))
+    assert "Check your mailbox" in response.text
+    mail = parsed(smtp.handler.delivered[-1][1])
+    assert "confirm your sign-up" in str(mail["Subject"])
+    assert _firm(seeded).lang == "en" and _firm(seeded).consent_text.startswith("I agree")
