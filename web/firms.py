@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import threading
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ from fundscout.reference import find_municipality, municipalities, nace_division
 from fundscout.registry import firm_id_of, registry_number
 from matching.firms import firm_domains
 from matching.store import match_store
-from reports.digest.links import BadToken, firm_token, public_url, read_firm_token
+from reports.digest.links import FIRM_TOKEN_AGES, BadToken, firm_token, public_url, read_firm_token
 from reports.finder import matches_now
 from reports.notices import send_notice
 from web.auth import LoginLimiter
@@ -45,6 +46,7 @@ from web.public_texts import TEXTS
 from web.workflow import audit
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 SIGNUPS_PER_CLIENT_HOUR = 5
 MAILS_PER_ADDRESS_DAY = 3
@@ -173,6 +175,59 @@ def _profile_url(request: Request, firm_id: str, route: str = "profile_page") ->
     return str(request.url_for(route, token=firm_token("profile", firm_id)))
 
 
+# --- matching a new or changed firm, off the request ---------------------------------------------------
+
+
+class Rematcher:
+    """Runs the store match (matching's scorer) in one background thread, so a confirmation answers
+    at once: the run scores the changed firms against every call, which takes seconds on a large
+    store (benchmarks/firm_confirm.py). Firms waiting for a run are `pending`; the matches page
+    refreshes itself until theirs is done."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self.pending: set[str] = set()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def request(self, firm_id: str) -> None:
+        with self.lock:
+            self.pending.add(firm_id)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="fundscout-rematch", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    self.thread = None
+                    return
+                batch = set(self.pending)
+            try:
+                match_store(self.database_url, today=today())
+            except Exception:  # logged; the weekly match run scores the firm anyway
+                log.exception("matching after a firm's sign-up or edit failed")
+            with self.lock:
+                self.pending -= batch
+
+    def is_pending(self, firm_id: str) -> bool:
+        with self.lock:
+            return firm_id in self.pending
+
+
+def rematcher(request: Request) -> Rematcher:
+    with _limiters_lock:
+        worker = getattr(request.app.state, "firm_rematcher", None)
+        if worker is None:
+            worker = request.app.state.firm_rematcher = Rematcher(request.app.state.database_url)
+        return worker
+
+
+def rematch(request: Request, firm_id: str) -> None:
+    rematcher(request).request(firm_id)
+
+
 # --- sign-up ----------------------------------------------------------------------------------------
 
 
@@ -209,6 +264,7 @@ def _signup(request: Request, form: Any) -> HTMLResponse:
     now = utcnow()
     mail: tuple[str, str, str] | None = None
     with session_scope(request.app.state.database_url) as session:
+        _forget_stale_signups(session, now)
         firm = session.scalar(select(Firm).where(Firm.registry_number == values["registry_number"]))
         # Open to this sign-up: a new number, an unconfirmed sign-up, or a firm known only from the
         # business register (no address to ask); the confirmation mail proves the address either way.
@@ -235,6 +291,21 @@ def _signup(request: Request, form: Any) -> HTMLResponse:
     if mail:
         send_notice(*mail)
     return page(request, "message.html", 200, title=t["signup_sent_title"], message=t["signup_sent"])
+
+
+def _forget_stale_signups(session: Any, now: dt.datetime) -> None:
+    """Sign-ups never confirmed within the link's lifetime are forgotten (nothing was agreed): one
+    made by the sign-up is deleted, a firm from the register only loses the address and consent."""
+    cutoff = now - dt.timedelta(seconds=FIRM_TOKEN_AGES["confirm"])
+    for firm in session.scalars(select(Firm).where(Firm.confirmed_at.is_(None), Firm.consent_at < cutoff)):
+        if _utc(firm.created_at) >= _utc(firm.consent_at):
+            session.delete(firm)
+        else:
+            firm.email, firm.consent_text, firm.consent_at = None, None, None
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def _firm_of(request: Request, purpose: str, token: str, session: Any) -> tuple[Firm | None, list[str]]:
@@ -272,7 +343,7 @@ def confirm(request: Request, token: str, csrf_token: Annotated[str, Form()] = "
         firm.subscribed, firm.paused, firm.unsubscribed_at = True, False, None
         firm_id = firm.firm_id
         audit(session, None, "firm_confirmed", f"firm:{firm_id}")
-    match_store(database_url, today=today())  # the new firm's pairs only: the others' inputs are unchanged
+    rematch(request, firm_id)
     return RedirectResponse(_profile_url(request, firm_id, "matches_page"), status_code=303)
 
 
@@ -286,7 +357,8 @@ def matches_page(request: Request, token: str) -> HTMLResponse:
         if firm is None:
             return _bad_link(request)
         found = matches_now(session, firm.firm_id, today())
-        return page(request, "matches.html", firm=firm, matches=found, token=token)
+        computing = rematcher(request).is_pending(firm.firm_id)
+        return page(request, "matches.html", firm=firm, matches=found, token=token, computing=computing)
 
 
 def _state(firm: Firm) -> str:
@@ -349,7 +421,7 @@ def _profile_save(request: Request, form: Any, token: str) -> HTMLResponse:
         except ValidationError as exc:
             return _profile_page(request, firm, token, 400, errors=[str(e["msg"]) for e in exc.errors()])
         audit(session, None, "firm_profile_edited", f"firm:{firm.firm_id}")
-    match_store(database_url, today=today())
+    rematch(request, firm.firm_id)
     with session_scope(database_url) as session:
         firm = session.get(Firm, firm.firm_id)
         return _profile_page(request, firm, token, notice=t["saved"])

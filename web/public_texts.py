@@ -104,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # matches and profile
         "matches_title": "Vaši razpisi zdaj",
         "call": "Razpis",
+        "computing": "Razpise za vaše podjetje še izbiramo; stran se bo osvežila sama.",
         "matches_intro": "Odprti in napovedani razpisi, ki ustrezajo podjetju {name} in se nanje lahko prijavi:",
         "no_matches": "Trenutno ni odprtega razpisa, ki bi ustrezal vašemu profilu. Obvestili vas bomo v tedenskem izboru.",
         "score": "Ujemanje",
@@ -251,6 +252,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "bad_link": "The link is not valid or has expired. Sign up again or use the link in the latest message.",
         "matches_title": "Your calls now",
         "call": "Call",
+        "computing": "We are still choosing the calls for your firm; the page will refresh by itself.",
         "matches_intro": "Open and forthcoming calls that fit {name} and that it may apply for:",
         "no_matches": "No open call fits your profile right now. The weekly digest will tell you when one does.",
         "score": "Match",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import re
+import time
 from email.message import Message
 
 from lxml import html
@@ -52,3 +53,12 @@ def link_in(raw: bytes, path: str) -> str:
     found = re.search(rf"https?://\S+{re.escape(path)}\S+", body)
     assert found, body
     return found[0]
+
+
+def wait_for_matching(app, timeout: float = 120.0) -> None:
+    """Wait until the app's background match run (web/firms.py) has no firm pending."""
+    deadline = time.monotonic() + timeout
+    worker = getattr(app.state, "firm_rematcher", None)
+    while worker is not None and worker.pending:
+        assert time.monotonic() < deadline, "the background match run did not finish"
+        time.sleep(0.05)

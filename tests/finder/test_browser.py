@@ -121,7 +121,9 @@ def test_sign_up_confirm_see_matches_edit_and_unsubscribe(
     page.goto(link_in(smtp.handler.delivered[0][1], "/firms/confirm/"))
     page.get_by_role("button", name="Potrjujem prijavo").click()
     expect(page.get_by_role("heading", name="Vaši razpisi zdaj")).to_be_visible()
-    expect(page.locator("tr.match-row").first).to_be_visible()
+    # the page refreshes itself (no JavaScript) until the background match run is done
+    expect(page.locator("tr.match-row").first).to_be_visible(timeout=60_000)
+    expect(page.locator("#computing")).to_have_count(0)
     expect(page.locator("tr.match-row").first).to_contain_text("Upravičenost")
     _shot(page, "matches")
 

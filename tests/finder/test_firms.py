@@ -17,7 +17,16 @@ from reports.digest.collect import recipients
 from reports.digest.links import firm_token
 from reports.finder import matches_now
 from tests.digests.conftest import Recorder, SmtpServer, free_port
-from tests.finder.firm_helpers import NUMBER, OTHER_NUMBER, SIGNUP, csrf_of, form_data, link_in, parsed
+from tests.finder.firm_helpers import (
+    NUMBER,
+    OTHER_NUMBER,
+    SIGNUP,
+    csrf_of,
+    form_data,
+    link_in,
+    parsed,
+    wait_for_matching,
+)
 from web.public import today
 
 FIRM_ID = f"ms{NUMBER}000"
@@ -54,6 +63,7 @@ def _confirm(client: TestClient, smtp: SmtpServer) -> str:
     assert page.status_code == 200
     response = client.post(confirm, data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
     assert response.status_code == 303
+    wait_for_matching(client.app)
     return _path(response.headers["location"])
 
 
@@ -155,6 +165,7 @@ def test_profile_edit_pause_resume_email_data_unsubscribe_delete(
     response = client.post(profile, data=edited)
     assert response.status_code == 200 and "Spremembe so shranjene" in response.text
     assert _firm(seeded).name == "Kolesa Kranj in partnerji d.o.o."
+    wait_for_matching(client.app)
     assert client.post(profile, data={**edited, "csrf_token": "wrong"}).status_code == 403
 
     client.post(f"{profile}/pause", data={"csrf_token": csrf})
@@ -242,3 +253,26 @@ def test_sign_up_in_english_gets_english_pages_and_mail(client: TestClient, seed
     mail = parsed(smtp.handler.delivered[-1][1])
     assert "confirm your sign-up" in str(mail["Subject"])
     assert _firm(seeded).lang == "en" and _firm(seeded).consent_text.startswith("I agree")
+
+
+def test_unconfirmed_sign_ups_are_forgotten_after_the_link_expires(
+    client: TestClient, seeded: str, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sign_up(client)
+    assert _firm(seeded) is not None
+    monkeypatch.setitem(links.FIRM_TOKEN_AGES, "confirm", -1)  # its link has now expired
+    _sign_up(client, registry_number=OTHER_NUMBER, email="other@example.com")
+    assert _firm(seeded) is None  # never confirmed: nothing of it is kept
+
+
+def test_matches_page_refreshes_itself_while_matching_runs(client: TestClient, seeded: str, smtp: SmtpServer) -> None:
+    _sign_up(client)
+    matches_path = _confirm(client, smtp)
+    worker = client.app.state.firm_rematcher
+    with worker.lock:  # as if the background run had not finished yet
+        worker.pending.add(FIRM_ID)
+    page = client.get(matches_path)
+    assert '<meta http-equiv="refresh"' in page.text and "še izbiramo" in page.text
+    with worker.lock:
+        worker.pending.discard(FIRM_ID)
+    assert '<meta http-equiv="refresh"' not in client.get(matches_path).text
