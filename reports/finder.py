@@ -20,6 +20,7 @@ from fundscout.config import DIGEST_MIN_SCORE
 from fundscout.db.models import Call, CallSource, Match
 from fundscout.fields import APPLICANT_TYPES, COHESION_REGIONS, DOMAINS, FUNDS, PROGRAMME_PERIODS, STATUSES
 from fundscout.status import call_status, deadline_to_show, is_open
+from reports.digest.feedback import FeedbackPreferences, adjusted_score
 
 # "current" (the default) is open and forthcoming calls: what a reader can still apply for.
 STATUS_CHOICES = ("current", *STATUSES, "all")
@@ -185,18 +186,20 @@ class FirmMatch:
 
 
 def matches_now(session: Session, firm_id: str, today: dt.date, min_score: float = DIGEST_MIN_SCORE) -> list[FirmMatch]:
-    """The stored matches of a firm that its digest would list as open: calls it can still apply for
-    (fundscout.status.is_open), eligible or not yet known, scoring at least `min_score`; best first."""
+    """The open calls a firm's digest would list today: calls it can still apply for
+    (fundscout.status.is_open), eligible or not yet known, scoring at least `min_score` after its
+    own feedback (reports/digest/feedback.py); best first."""
+    prefs = FeedbackPreferences.load(session, firm_id)
     rows = session.execute(
         select(Match, Call)
         .join(Call, Call.id == Match.call_id)
         .options(defer(Call.text))
-        .where(Match.firm_id == firm_id, Match.score >= min_score, Match.eligible.is_not(False))
-        .order_by(Match.score.desc(), Match.call_id)
+        .where(Match.firm_id == firm_id, Match.eligible.is_not(False))
     )
     out = []
     for match, call in rows:
-        if is_open(call, today):
+        score = adjusted_score(match.score, prefs.adjustment(call.id, call.domains or ()))
+        if score >= min_score and is_open(call, today):
             found = FoundCall(call, call_status(call, today), deadline_to_show(call, today), [call.source])
-            out.append(FirmMatch(found, match.score, match.eligible, dict(match.reasons or {})))
-    return out
+            out.append(FirmMatch(found, score, match.eligible, dict(match.reasons or {})))
+    return sorted(out, key=lambda m: (-m.score, m.found.call.id))

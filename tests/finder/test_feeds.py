@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from lxml import etree
 
+from fundscout.db import session_scope
+from fundscout.db.models import FirmFeedback, utcnow
 from reports.digest.links import firm_token
 from tests.finder.seed import CALLS, HOSTILE_TITLE
 
@@ -68,3 +70,19 @@ def test_atom_feed_validates(client: TestClient) -> None:
     assert {e.title for e in feedparser.parse(client.get("/feeds/calls.atom?domain=health").content).entries} == {
         CALLS["health-open"]["title"]
     }
+
+
+def test_firm_calendar_follows_the_firms_feedback(client: TestClient, seeded: str) -> None:
+    with session_scope(seeded) as session:  # the firm said the call is not relevant
+        session.add(
+            FirmFeedback(
+                firm_id="F1",
+                call_id="hostile",
+                status="not_relevant",
+                week="2026-W01",
+                source="x.xlsx",
+                received_at=utcnow(),
+            )
+        )
+    uids = set(_events(client.get(f"/feeds/firm/{firm_token('profile', 'F1')}/matches.ics").content))
+    assert {u.rsplit("-", 3)[0] for u in uids} == {"mob-open"}
