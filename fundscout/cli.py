@@ -37,6 +37,7 @@ from reports.digest import unsubscribe as unsubscribe_token
 from reports.digest.feedback import FeedbackError, store_feedback
 from reports.digest.links import sending_problems
 from reports.digest.outbox import ReleaseError, outbox_report, outbox_rows, release
+from reports.tables import FORMATS, TABLES, ExportError, export_table
 from scrapers.runner import crawl as run_crawls
 from scrapers.runner import source_states, spider_names
 from web.app import create_app, server_config
@@ -97,8 +98,11 @@ def import_calls(file: Annotated[Path, typer.Argument(help="JSONL of calls in th
 
 
 @app.command("import-firms")
-def import_firms(file: Annotated[Path, typer.Argument(help="CSV of firms (see README for the columns).")]) -> None:
-    """Load or refresh the firm registry; bad rows are reported and skipped, good rows load."""
+def import_firms(
+    file: Annotated[Path, typer.Argument(help="CSV of firms, or the business register's export (see README).")],
+) -> None:
+    """Load or refresh the firm registry (the firm CSV, or the business register's export keyed by matična
+    številka); bad rows are reported and skipped, good rows load."""
     cfg = _store()
     try:
         report = import_firms_file(cfg.database_url, file)
@@ -544,6 +548,28 @@ def train(
     for name, value in cv.items():
         typer.echo(f"{name:<16} CV nDCG@5 {value['mean']:.3f} ± {value['sd']:.3f}")
     typer.echo(f"chosen {model.kind} -> {output}")
+
+
+@app.command()
+def export(
+    table: Annotated[str, typer.Argument(help=f"What to export: {', '.join(TABLES)}.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"File format: {', '.join(FORMATS)}.")] = "csv",
+    output: Annotated[Path | None, typer.Option(help="File to write [default: TABLE.FORMAT here].")] = None,
+    where: Annotated[
+        str | None,
+        typer.Option(help="pandas expression choosing rows, e.g. \"status == 'open' and budget_eur > 1e6\"."),
+    ] = None,
+) -> None:
+    """Export calls, matches or firms for analysis (CSV and XLSX: lists joined with "; "; Parquet keeps types)."""
+    cfg = _store()
+    target = output or Path(f"{table}.{fmt}")
+    try:
+        rows = export_table(
+            cfg.database_url, table, fmt, target, where=where, today=dt.datetime.now(cfg.timezone).date()
+        )
+    except ExportError as exc:
+        _fail_input([str(exc)])
+    typer.echo(f"{rows} {table} -> {target}")
 
 
 @app.command()

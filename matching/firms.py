@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fundscout.db import session_scope
 from fundscout.load import FirmReport, load_firms, read_firms_csv
+from fundscout.load.firms import is_register_export, load_register, read_register_csv
 from fundscout.records import FirmRecord
 from matching.classify import PROFILE_MIN_SCORE, classify_text
 from matching.taxonomy import nace_domains
@@ -28,7 +29,15 @@ def firm_domains(firm: FirmRecord) -> list[str]:
 
 
 def import_firms_file(database_url: str, path: Path) -> FirmReport:
-    """`fundscout import-firms`: load the good rows with their domains, report the bad ones."""
+    """`fundscout import-firms`: load the good rows with their domains, report the bad ones.
+
+    The file is the firm CSV, or the business register's export (told apart by its header)."""
+    if is_register_export(path):
+        rows, errors = read_register_csv(path)
+        with session_scope(database_url) as session:
+            report = load_register(session, rows, firm_domains)
+        report.rejected = errors + report.rejected
+        return report
     parsed = read_firms_csv(path)
     with session_scope(database_url) as session:
         report = load_firms(session, parsed.firms, firm_domains)

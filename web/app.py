@@ -24,7 +24,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from fundscout.config import TEMPLATES_DIR, public_url, secret_key, settings, trusted_proxies
 from reports.briefs.i18n import format_date
-from web import audit, auth, briefs, unsubscribe
+from web import audit, auth, briefs, feeds, finder, firms, unsubscribe
 from web.deps import NotLoggedIn, language, page, path_for, redirect_to
 from web.i18n import PAGES
 from web.sessions import SESSION_HOURS
@@ -63,7 +63,7 @@ def create_app(database_url: str) -> FastAPI:
     app.add_exception_handler(NotLoggedIn, _to_login)
     app.add_exception_handler(briefs.BriefNotFound, _not_found)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for area in (auth, briefs, audit, unsubscribe):
+    for area in (auth, briefs, audit, unsubscribe, finder, feeds, firms):
         app.include_router(area.router)
     return app
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -152,6 +153,16 @@ class Firm(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    # --- self-service and the business register (web/firms.py, fundscout/load/firms.py) ---
+    # Matična številka, 10 digits (a 7-digit one gets the main unit's "000"): the register's key.
+    registry_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(2), default="sl", server_default="sl")
+    consent_text: Mapped[str | None] = mapped_column(Text)  # the words the firm agreed to
+    consent_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)  # double opt-in done
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
 
 
 class CallDomain(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from fundscout.config import has_stable_key, secret_key
 
@@ -67,3 +67,42 @@ def read_digest_token(token: str) -> tuple[str, str]:
     except (BadSignature, ValueError, TypeError) as exc:
         raise BadToken("the workbook's FundScout mark is not valid (altered, or made with another secret key)") from exc
     return str(firm_id), str(week)
+
+
+# --- firm self-service (web/firms.py): expiring, single-purpose tokens ------------------------------
+
+# purpose -> lifetime in seconds. The purpose is the salt: a token made for one never passes as another.
+FIRM_TOKEN_AGES = {
+    "confirm": 2 * 24 * 3600,  # the double opt-in link of a sign-up
+    "email": 2 * 24 * 3600,  # confirms a changed e-mail address
+    "profile": 60 * 24 * 3600,  # the profile link in each digest and sign-up mail
+}
+
+
+def firm_token(purpose: str, *payload: str) -> str:
+    return URLSafeTimedSerializer(secret_key(), salt=f"fundscout.firm.{purpose}").dumps(list(payload))
+
+
+def read_firm_token(purpose: str, token: str) -> list[str]:
+    """The payload of a `firm_token` made for `purpose` and younger than its lifetime; BadToken otherwise."""
+    serializer = URLSafeTimedSerializer(secret_key(), salt=f"fundscout.firm.{purpose}")
+    try:
+        payload = serializer.loads(token.strip(), max_age=FIRM_TOKEN_AGES[purpose])
+    except SignatureExpired as exc:
+        raise BadToken(f"the {purpose} link has expired") from exc
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise BadToken(f"the {purpose} link is not valid") from exc
+    if not isinstance(payload, list) or not all(isinstance(p, str) for p in payload):
+        raise BadToken(f"the {purpose} link is not valid")
+    return payload
+
+
+def public_url(path: str) -> str:
+    """An address of the web app for links that leave the machine (FUNDSCOUT_PUBLIC_URL)."""
+    base = (os.environ.get("FUNDSCOUT_PUBLIC_URL") or PUBLIC_URL_DEFAULT).rstrip("/")
+    return f"{base}{path}"
+
+
+def profile_url(firm_id: str) -> str:
+    """The firm's own profile page (edit, pause, e-mail, unsubscribe, data, delete)."""
+    return public_url(f"/firms/profile/{quote(firm_token('profile', firm_id))}")

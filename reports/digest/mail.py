@@ -27,6 +27,7 @@ from reports.digest.content import (
     deadline_text,
     status_text,
 )
+from reports.digest.links import profile_url
 from reports.digest.safe import clean_text, safe_url
 
 XLSX_SUBTYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -237,6 +238,10 @@ def mail_context(digest: Digest, lang: str, unsubscribe_url: str, *, note: bool 
         ),
         "unsubscribe_label": "Odjava od tedenskega izbora" if sl else "Unsubscribe from the weekly digest",
         "unsubscribe_url": unsubscribe_url,
+        "profile_label": "Vaš profil (urejanje, premor, e-naslov, podatki, izbris)"
+        if sl
+        else "Your profile (edit, pause, e-mail, your data, delete)",
+        "profile_url": profile_url(digest.firm_id),  # the firm's self-service page (web/firms.py)
     }
 
 
