@@ -196,6 +196,11 @@ ACTION_LABELS = {
         "user_added": "nov uporabnik",
         "password_set": "novo geslo",
         "unsubscribe": "odjava podjetja od pregleda",
+        "firm_signup": "prijava podjetja (čaka potrditev)",
+        "firm_confirmed": "podjetje potrdilo prijavo",
+        "firm_profile_edited": "podjetje uredilo profil",
+        "firm_email_changed": "podjetje spremenilo e-naslov",
+        "firm_deleted": "podjetje izbrisalo profil",
     },
     "en": {
         "brief_drafted": "brief drafted",
@@ -208,6 +213,11 @@ ACTION_LABELS = {
         "user_added": "user added",
         "password_set": "password set",
         "unsubscribe": "firm unsubscribed from the digest",
+        "firm_signup": "firm signed up (awaiting confirmation)",
+        "firm_confirmed": "firm confirmed its sign-up",
+        "firm_profile_edited": "firm edited its profile",
+        "firm_email_changed": "firm changed its e-mail",
+        "firm_deleted": "firm deleted its profile",
     },
 }
 
