@@ -20,7 +20,8 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Date, DateTime, Table, select, update
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Table, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, CallSource, utcnow
@@ -83,12 +84,22 @@ def _stored_facts(row: Any) -> dict[str, Any]:
     return out
 
 
+def _one_of(session: Session, column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `= ANY(array)`, one parameter, so the statement stays
+    short and psycopg parses it once instead of once per batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _stored_hashes(session: Session, ids: list[str]) -> dict[str, str]:
     """The content hash of each stored call of these ids, locked against other writers on PostgreSQL.
 
     Locks are taken in id order, the order every load takes them in, so two writers never
     wait for each other in a circle. Only the hash is read: an unchanged call needs nothing more."""
-    stmt = select(calls.c.id, calls.c.content_hash).where(calls.c.id.in_(sorted(ids))).order_by(calls.c.id)
+    stmt = (
+        select(calls.c.id, calls.c.content_hash).where(_one_of(session, calls.c.id, sorted(ids))).order_by(calls.c.id)
+    )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return {call_id: digest for call_id, digest in session.execute(stmt)}
@@ -99,7 +110,7 @@ def _stored_rows(session: Session, ids: list[str]) -> dict[str, Any]:
     if not ids:
         return {}
     stmt = select(calls.c.id, calls.c.provenance, *(calls.c[name] for name in TRACKED_FIELDS)).where(
-        calls.c.id.in_(sorted(ids))
+        _one_of(session, calls.c.id, sorted(ids))
     )
     return {row.id: row for row in session.execute(stmt)}
 
@@ -213,7 +224,7 @@ def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -
     pages = select(sources_table.c.id, sources_table.c.call_id, sources_table.c.source, sources_table.c.url)
     known = {
         (row.call_id, row.source, row.url): row.id
-        for row in session.execute(pages.where(sources_table.c.call_id.in_(ids)))
+        for row in session.execute(pages.where(_one_of(session, sources_table.c.call_id, ids)))
     }
     seen, new_rows = [], []
     for record in batch:
@@ -232,7 +243,9 @@ def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -
                 }
             )
     if seen:
-        session.execute(update(sources_table).where(sources_table.c.id.in_(seen)).values(last_seen_at=now))
+        session.execute(
+            update(sources_table).where(_one_of(session, sources_table.c.id, seen)).values(last_seen_at=now)
+        )
     if new_rows:
         _insert_many(session, sources_table, new_rows)
 
@@ -327,7 +340,7 @@ def _load_batch(
     for rows in changes.values():
         _update_many(session, calls, rows)
     if unchanged:
-        session.execute(update(calls).where(calls.c.id.in_(unchanged)).values(last_seen_at=now))
+        session.execute(update(calls).where(_one_of(session, calls.c.id, unchanged)).values(last_seen_at=now))
     if history:
         _insert_many(session, history_table, history)
     _mark_seen(session, batch, now)
