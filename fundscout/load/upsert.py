@@ -4,10 +4,12 @@ Records are never deleted; unchanged calls are skipped by content hash, and each
 a fact updates the call and writes one history row with the old and new values.
 
 The work is done in batches, a few statements per batch whatever its size: one read of the
-stored hashes (locked, in id order, on PostgreSQL), one read of the changed rows' facts, one insert of the new calls, one update per
-shape of changed row (on PostgreSQL each insert and update is one multi-row statement), one update of the unchanged ones, one insert of the history rows, and
-for the pages seen one read, one insert of the new and one update of the known. The caller holds the load lock (`fundscout.db.lock_for_load`), so the
-values a change is recorded against are the last ones written.
+stored hashes (locked, in id order, on PostgreSQL), one read of the facts of the changed calls,
+one insert of the new calls, one update per shape of changed row, one update of the unchanged
+ones, one insert of the history rows, and for the pages seen one read, one insert of the new and
+one update of the known. On PostgreSQL each insert and update is one statement of column arrays.
+The caller holds the load lock (`fundscout.db.lock_for_load`), so the values a change is
+recorded against are the last ones written.
 """
 
 from __future__ import annotations
