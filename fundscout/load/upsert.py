@@ -4,10 +4,12 @@ Records are never deleted; unchanged calls are skipped by content hash, and each
 a fact updates the call and writes one history row with the old and new values.
 
 The work is done in batches, a few statements per batch whatever its size: one read of the
-stored rows (locked, in id order, on PostgreSQL), one insert of the new calls, one update per
-shape of changed row, one update of the unchanged ones, one insert of the history rows, and
-for the pages seen one read, one insert of the new and one update of the known. The caller holds the load lock (`fundscout.db.lock_for_load`), so the
-values a change is recorded against are the last ones written.
+stored hashes (locked, in id order, on PostgreSQL), one read of the facts of the changed calls,
+one insert of the new calls, one update per shape of changed row, one update of the unchanged
+ones, one insert of the history rows, and for the pages seen one read, one insert of the new and
+one update of the known. On PostgreSQL each insert and update is one statement of column arrays.
+The caller holds the load lock (`fundscout.db.lock_for_load`), so the values a change is
+recorded against are the last ones written.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Date, DateTime, Table, select, update
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Table, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fundscout.db.models import Call, CallHistory, CallSource, utcnow
@@ -83,18 +86,34 @@ def _stored_facts(row: Any) -> dict[str, Any]:
     return out
 
 
-def _stored_rows(session: Session, ids: list[str]) -> dict[str, Any]:
-    """The stored facts of these calls, locked against other writers on PostgreSQL.
+def _one_of(session: Session, column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `= ANY(array)`, one parameter, so the statement stays
+    short and psycopg parses it once instead of once per batch."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _stored_hashes(session: Session, ids: list[str]) -> dict[str, str]:
+    """The content hash of each stored call of these ids, locked against other writers on PostgreSQL.
 
     Locks are taken in id order, the order every load takes them in, so two writers never
-    wait for each other in a circle."""
+    wait for each other in a circle. Only the hash is read: an unchanged call needs nothing more."""
     stmt = (
-        select(calls.c.id, calls.c.content_hash, calls.c.provenance, *(calls.c[name] for name in TRACKED_FIELDS))
-        .where(calls.c.id.in_(sorted(ids)))
-        .order_by(calls.c.id)
+        select(calls.c.id, calls.c.content_hash).where(_one_of(session, calls.c.id, sorted(ids))).order_by(calls.c.id)
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
+    return {call_id: digest for call_id, digest in session.execute(stmt)}
+
+
+def _stored_rows(session: Session, ids: list[str]) -> dict[str, Any]:
+    """The stored facts and provenance of calls whose hash says they changed (already locked)."""
+    if not ids:
+        return {}
+    stmt = select(calls.c.id, calls.c.provenance, *(calls.c[name] for name in TRACKED_FIELDS)).where(
+        _one_of(session, calls.c.id, sorted(ids))
+    )
     return {row.id: row for row in session.execute(stmt)}
 
 
@@ -113,12 +132,15 @@ def _sqlite_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+_json_text = json.JSONEncoder().encode  # what json.dumps does with its defaults, without its per-call set-up
+
+
 @cache
 def _converters(dialect: str, table: Table) -> dict[str, Callable[[Any], Any]]:
     out: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         if isinstance(column.type, JSON):
-            out[column.name] = json.dumps
+            out[column.name] = _json_text
         elif dialect == "sqlite" and isinstance(column.type, DateTime):
             out[column.name] = _sqlite_timestamp
         elif dialect == "sqlite" and isinstance(column.type, Date):
@@ -154,19 +176,43 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     conn, rows = _driver_rows(session, table, rows)
     quote = conn.dialect.identifier_preparer.quote
     columns = list(rows[0])
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(_placeholder(conn, c) for c in columns)})"
-    )
-    conn.exec_driver_sql(sql, rows)
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(sql + f"SELECT * FROM {_unnest(conn, table, columns)}", _column_arrays(rows, columns))
+        return
+    conn.exec_driver_sql(sql + f"VALUES ({', '.join(_placeholder(conn, c) for c in columns)})", rows)
+
+
+# PostgreSQL takes the rows as one array per column: one short statement, parsed once, whatever
+# the batch size. (psycopg's executemany sends one statement per row, each planned and run apart.)
+
+
+def _unnest(conn: Any, table: Table, columns: list[str]) -> str:
+    (key,) = table.primary_key.columns
+    types = [(key if c == "key" else table.c[c]).type.compile(dialect=conn.dialect) for c in columns]
+    return f"unnest({', '.join(f'CAST(%b AS {t}[])' for t in types)})"
+
+
+def _column_arrays(rows: list[dict[str, Any]], columns: list[str]) -> tuple[list[Any], ...]:
+    return tuple([row[c] for row in rows] for c in columns)
 
 
 def _update_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Rows of one set of columns; `key` is the primary key of the row to update."""
     conn, rows = _driver_rows(session, table, rows)
     quote = conn.dialect.identifier_preparer.quote
-    assignments = ", ".join(f"{quote(c)} = {_placeholder(conn, c)}" for c in rows[0] if c != "key")
     (key,) = table.primary_key.columns
+    if conn.dialect.name == "postgresql":
+        names = list(rows[0])
+        assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in names if c != "key")
+        conn.exec_driver_sql(
+            f"UPDATE {quote(table.name)} SET {assignments} "
+            f"FROM {_unnest(conn, table, names)} AS v ({', '.join(quote(c) for c in names)}) "
+            f"WHERE {quote(table.name)}.{quote(key.name)} = v.{quote('key')}",
+            _column_arrays(rows, names),
+        )
+        return
+    assignments = ", ".join(f"{quote(c)} = {_placeholder(conn, c)}" for c in rows[0] if c != "key")
     conn.exec_driver_sql(
         f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key.name)} = {_placeholder(conn, 'key')}", rows
     )
@@ -180,7 +226,7 @@ def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -
     pages = select(sources_table.c.id, sources_table.c.call_id, sources_table.c.source, sources_table.c.url)
     known = {
         (row.call_id, row.source, row.url): row.id
-        for row in session.execute(pages.where(sources_table.c.call_id.in_(ids)))
+        for row in session.execute(pages.where(_one_of(session, sources_table.c.call_id, ids)))
     }
     seen, new_rows = [], []
     for record in batch:
@@ -199,7 +245,9 @@ def _mark_seen(session: Session, batch: Sequence[BaseModel], now: dt.datetime) -
                 }
             )
     if seen:
-        session.execute(update(sources_table).where(sources_table.c.id.in_(seen)).values(last_seen_at=now))
+        session.execute(
+            update(sources_table).where(_one_of(session, sources_table.c.id, seen)).values(last_seen_at=now)
+        )
     if new_rows:
         _insert_many(session, sources_table, new_rows)
 
@@ -239,17 +287,18 @@ def _load_batch(
     now: dt.datetime,
     kind: str | None,
 ) -> None:
-    stored = _stored_rows(session, [r.id for r in batch])
+    hashes = _stored_hashes(session, [r.id for r in batch])
+    fact_values = {r.id: facts(r) for r in batch}
+    digests = {i: content_hash(values) for i, values in fact_values.items()}
+    stored = _stored_rows(session, [i for i, h in hashes.items() if h != digests[i]])
     new_rows: list[dict[str, Any]] = []
     changes: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one executemany per set of columns
     history: list[dict[str, Any]] = []
     unchanged: list[str] = []
     for record in batch:
-        new_facts = facts(record)
-        digest = content_hash(new_facts)
+        digest = digests[record.id]
         provenance = {name: {"snippet": snippet, "url": record.url} for name, snippet in record.evidence.items()}
-        row = stored.get(record.id)
-        if row is None:
+        if record.id not in hashes:
             new_rows.append(
                 {
                     **_row_values(record),
@@ -261,7 +310,9 @@ def _load_batch(
                 }
             )
             report.created_ids.append(record.id)
-        elif row.content_hash != digest:
+        elif hashes[record.id] != digest:
+            row = stored[record.id]
+            new_facts = fact_values[record.id]
             old_facts = _stored_facts(row)
             values = _row_values(record)
             values.pop("id")
@@ -291,7 +342,7 @@ def _load_batch(
     for rows in changes.values():
         _update_many(session, calls, rows)
     if unchanged:
-        session.execute(update(calls).where(calls.c.id.in_(unchanged)).values(last_seen_at=now))
+        session.execute(update(calls).where(_one_of(session, calls.c.id, unchanged)).values(last_seen_at=now))
     if history:
         _insert_many(session, history_table, history)
     _mark_seen(session, batch, now)
