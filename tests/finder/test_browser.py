@@ -1,10 +1,11 @@
 """The public finder and firm self-service end to end in headless Chromium against a real uvicorn
 server and a real SMTP server on loopback. Screenshots go to $FUNDSCOUT_SCREENS (default
-/work/screens) as finder_*.png."""
+FUNDSCOUT_SCREENS) as finder_*.png."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,8 @@ from web.app import create_app
 
 pytestmark = pytest.mark.slow
 
-SCREENS = Path(os.environ.get("FUNDSCOUT_SCREENS", "/work/screens"))
+# Screenshots for a closing note or a look by eye; a temporary folder unless FUNDSCOUT_SCREENS says.
+SCREENS = Path(os.environ.get("FUNDSCOUT_SCREENS", Path(tempfile.gettempdir()) / "fundscout-screens"))
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """The reviewer's flow end to end in headless Chromium against a real uvicorn server (run as
 `fundscout serve` runs it): log in, the list, a brief in both languages, comment, send to review,
 approve, reject with a reason, the audit log, and logging out for good. Saves screenshots of the
-list, a brief and the audit log to /work/screens/ (SCREENS_DIR) for the closing note."""
+list, a brief and the audit log to FUNDSCOUT_SCREENS for the closing note."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from tests.review_helpers import PASSWORD, USERNAME
 
 pytestmark = pytest.mark.slow
 
-SCREENS = Path(os.environ.get("SCREENS_DIR", "/work/screens"))
+# Screenshots for a closing note or a look by eye; a temporary folder unless FUNDSCOUT_SCREENS says.
+SCREENS = Path(os.environ.get("FUNDSCOUT_SCREENS", Path(tempfile.gettempdir()) / "fundscout-screens"))
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 
