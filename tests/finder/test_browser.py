@@ -1,6 +1,6 @@
 """The public finder and firm self-service end to end in headless Chromium against a real uvicorn
-server and a real SMTP server on loopback. Screenshots go to $FUNDSCOUT_SCREENS (default
-FUNDSCOUT_SCREENS) as finder_*.png."""
+server and a real SMTP server on loopback. Screenshots go to $FUNDSCOUT_SCREENS
+(default: a temporary folder) as finder_*.png."""
 
 from __future__ import annotations
 
