@@ -269,8 +269,13 @@ def conduct(args) -> int:
     weeks = Counter()
     for raw in delivered:
         message = email.message_from_bytes(raw, policy=policy.default)
+        # A resend reuses the outbox's stored message, so its Message-ID repeats; a second digest
+        # built for the same firm and week would repeat the workbook's name (firm and week in it).
+        # A week with nothing new sends a note without a workbook: only its Message-ID counts.
+        weeks[("message", message["Message-ID"])] += 1
         attachment = next((p.get_filename() for p in message.iter_attachments() if p.get_filename()), "")
-        weeks[(message["To"], attachment)] += 1
+        if attachment:
+            weeks[(message["To"], attachment)] += 1
     twice = [key for key, n in weeks.items() if n > 1]
     if twice:
         problems.append(f"digests sent twice: {twice[:5]}")
