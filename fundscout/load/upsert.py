@@ -60,17 +60,26 @@ class LoadReport:
         return f"{self.received} records: {self.created} new, {self.changed} changed, {self.unchanged} unchanged"
 
 
+# The fields by how a row stores them, worked out once rather than per record and field.
+_AS_IS = tuple(f.name for f in CALL_FIELDS if f.kind not in ("codes", "dates") and f.name not in DERIVED_FIELDS)
+_CODES = tuple(f.name for f in CALL_FIELDS if f.kind == "codes" and f.name not in DERIVED_FIELDS)
+_DATES = tuple(f.name for f in CALL_FIELDS if f.kind == "dates" and f.name not in DERIVED_FIELDS)
+_DERIVED = tuple((f.name, f.kind) for f in CALL_FIELDS if f.name in DERIVED_FIELDS)
+
+
 def _row_values(record: BaseModel) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in CALL_FIELDS:
-        if f.name in DERIVED_FIELDS and f.name not in record.model_fields_set:
-            continue
-        value = getattr(record, f.name)
-        if f.kind == "dates":
-            value = sorted(d.isoformat() for d in value)
-        elif f.kind == "codes":
-            value = sorted(value)
-        values[f.name] = value
+    given = record.__dict__  # the validated values, read without a getattr per field
+    values = {name: given[name] for name in _AS_IS}
+    for name in _CODES:
+        values[name] = sorted(given[name])
+    for name in _DATES:
+        values[name] = sorted(d.isoformat() for d in given[name])
+    for name, kind in _DERIVED:  # a derived field nobody gave keeps its stored value
+        if name in record.model_fields_set:
+            value = given[name]
+            values[name] = (
+                sorted(d.isoformat() for d in value) if kind == "dates" else sorted(value) if kind == "codes" else value
+            )
     return values
 
 
