@@ -209,27 +209,33 @@ def nesting_depth(value: Any) -> int:
     return depth
 
 
-_TRACKED_KINDS = tuple((name, FIELDS_BY_NAME[name].kind) for name in TRACKED_FIELDS)
+def _iso_dates(values: list[dt.date]) -> list[str]:
+    return sorted(d.isoformat() for d in values)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# How each tracked fact becomes JSON-ready, worked out once: None where the value already is.
+_TRACKED_AS = tuple(
+    (name, {"dates": _iso_dates, "codes": sorted, "date": _iso}.get(FIELDS_BY_NAME[name].kind))
+    for name in TRACKED_FIELDS
+)
 
 
 def facts(record: BaseModel) -> dict[str, Any]:
     """The tracked facts of a record as JSON-ready values (dates as ISO strings, lists sorted)."""
-    out: dict[str, Any] = {}
-    for name, kind in _TRACKED_KINDS:
-        value = getattr(record, name)
-        if kind == "dates":
-            value = sorted(d.isoformat() for d in value)
-        elif kind == "codes":
-            value = sorted(value)
-        elif kind == "date" and value is not None:
-            value = value.isoformat()
-        out[name] = value
-    return out
+    given = record.__dict__  # the validated values, read without a getattr per field
+    return {name: given[name] if convert is None else convert(given[name]) for name, convert in _TRACKED_AS}
+
+
+# json.dumps with arguments builds an encoder per call; this one is built once.
+_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def content_hash(fact_values: dict[str, Any]) -> str:
-    canonical = json.dumps(fact_values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(fact_values).encode("utf-8")).hexdigest()
 
 
 # --- firm records (fields.FIRM_FIELDS) ------------------------------------------------------------

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -144,12 +144,25 @@ def _sqlite_date(value: dt.date | None) -> str | None:
 _json_text = json.JSONEncoder().encode  # what json.dumps does with its defaults, without its per-call set-up
 
 
+@lru_cache(maxsize=4_096)
+def _json_strings(items: tuple[str, ...]) -> str:
+    return _json_text(list(items))
+
+
+def _json_column(value: Any) -> str:
+    """A JSON column's text. Lists of codes and dates repeat from row to row (a few funds, a few
+    applicant types), so their text is encoded once and looked up after."""
+    if type(value) is list and all(type(item) is str for item in value):
+        return _json_strings(tuple(value))
+    return _json_text(value)
+
+
 @cache
 def _converters(dialect: str, table: Table) -> dict[str, Callable[[Any], Any]]:
     out: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         if isinstance(column.type, JSON):
-            out[column.name] = _json_text
+            out[column.name] = _json_column
         elif dialect == "sqlite" and isinstance(column.type, DateTime):
             out[column.name] = _sqlite_timestamp
         elif dialect == "sqlite" and isinstance(column.type, Date):
