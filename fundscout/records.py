@@ -41,7 +41,9 @@ _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def _clean(value: Any) -> Any:
     """Free text with control characters cleaned the one way, whichever store it goes to."""
-    if not isinstance(value, str) or not _ANY_CONTROL.search(value):
+    # isprintable() is False for every control character and scans faster than the pattern does;
+    # text with line breaks (also not printable) takes the pattern.
+    if not isinstance(value, str) or value.isprintable() or not _ANY_CONTROL.search(value):
         return value
     if "\x00" in value:
         raise ValueError("contains a NUL character (\\u0000): the file is damaged or not text")
@@ -96,19 +98,25 @@ MAX_DEPTH = 8
 def _annotation(field: Field) -> tuple[Any, Any]:
     """Python type and pydantic default/constraints for one dictionary field."""
     optional = not field.required
+    # Constraints come before the BeforeValidator, on the plain type: so pydantic-core checks them
+    # itself, instead of a Python check per value wrapped around the validator.
     if field.kind in ("key", "str"):
-        typ: Any = Annotated[Token, PydField(pattern=f"^(?:{field.pattern})$")] if field.pattern else Token
+        typ: Any = (
+            Annotated[str, PydField(pattern=f"^(?:{field.pattern})$"), BeforeValidator(_token)]
+            if field.pattern
+            else Token
+        )
     elif field.kind == "url":
-        typ = Annotated[Token, PydField(pattern=r"^https?://\S+$", max_length=2000)]
+        typ = Annotated[str, PydField(pattern=r"^https?://\S+$", max_length=2000), BeforeValidator(_token)]
     elif field.kind == "text":
-        typ = Annotated[Text, PydField(min_length=1)]
+        typ = Annotated[str, PydField(min_length=1), BeforeValidator(_strip_text)]
     elif field.kind == "date":
         typ = IsoDate
     elif field.kind == "bool":
         typ = Annotated[bool, Strict()]  # true or false, not 1, "yes" or "on"
     elif field.kind == "float":
         typ = Annotated[
-            float, BeforeValidator(_number), PydField(ge=field.minimum, le=field.maximum, allow_inf_nan=False)
+            float, PydField(ge=field.minimum, le=field.maximum, allow_inf_nan=False), BeforeValidator(_number)
         ]
     elif field.kind == "code":
         typ = Literal[tuple(field.values)]  # type: ignore[misc]
@@ -201,27 +209,33 @@ def nesting_depth(value: Any) -> int:
     return depth
 
 
-_TRACKED_KINDS = tuple((name, FIELDS_BY_NAME[name].kind) for name in TRACKED_FIELDS)
+def _iso_dates(values: list[dt.date]) -> list[str]:
+    return sorted(d.isoformat() for d in values)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# How each tracked fact becomes JSON-ready, worked out once: None where the value already is.
+_TRACKED_AS = tuple(
+    (name, {"dates": _iso_dates, "codes": sorted, "date": _iso}.get(FIELDS_BY_NAME[name].kind))
+    for name in TRACKED_FIELDS
+)
 
 
 def facts(record: BaseModel) -> dict[str, Any]:
     """The tracked facts of a record as JSON-ready values (dates as ISO strings, lists sorted)."""
-    out: dict[str, Any] = {}
-    for name, kind in _TRACKED_KINDS:
-        value = getattr(record, name)
-        if kind == "dates":
-            value = sorted(d.isoformat() for d in value)
-        elif kind == "codes":
-            value = sorted(value)
-        elif kind == "date" and value is not None:
-            value = value.isoformat()
-        out[name] = value
-    return out
+    given = record.__dict__  # the validated values, read without a getattr per field
+    return {name: given[name] if convert is None else convert(given[name]) for name, convert in _TRACKED_AS}
+
+
+# json.dumps with arguments builds an encoder per call; this one is built once.
+_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def content_hash(fact_values: dict[str, Any]) -> str:
-    canonical = json.dumps(fact_values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(fact_values).encode("utf-8")).hexdigest()
 
 
 # --- firm records (fields.FIRM_FIELDS) ------------------------------------------------------------

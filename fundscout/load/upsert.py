@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -60,17 +60,26 @@ class LoadReport:
         return f"{self.received} records: {self.created} new, {self.changed} changed, {self.unchanged} unchanged"
 
 
+# The fields by how a row stores them, worked out once rather than per record and field.
+_AS_IS = tuple(f.name for f in CALL_FIELDS if f.kind not in ("codes", "dates") and f.name not in DERIVED_FIELDS)
+_CODES = tuple(f.name for f in CALL_FIELDS if f.kind == "codes" and f.name not in DERIVED_FIELDS)
+_DATES = tuple(f.name for f in CALL_FIELDS if f.kind == "dates" and f.name not in DERIVED_FIELDS)
+_DERIVED = tuple((f.name, f.kind) for f in CALL_FIELDS if f.name in DERIVED_FIELDS)
+
+
 def _row_values(record: BaseModel) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in CALL_FIELDS:
-        if f.name in DERIVED_FIELDS and f.name not in record.model_fields_set:
-            continue
-        value = getattr(record, f.name)
-        if f.kind == "dates":
-            value = sorted(d.isoformat() for d in value)
-        elif f.kind == "codes":
-            value = sorted(value)
-        values[f.name] = value
+    given = record.__dict__  # the validated values, read without a getattr per field
+    values = {name: given[name] for name in _AS_IS}
+    for name in _CODES:
+        values[name] = sorted(given[name])
+    for name in _DATES:
+        values[name] = sorted(d.isoformat() for d in given[name])
+    for name, kind in _DERIVED:  # a derived field nobody gave keeps its stored value
+        if name in record.model_fields_set:
+            value = given[name]
+            values[name] = (
+                sorted(d.isoformat() for d in value) if kind == "dates" else sorted(value) if kind == "codes" else value
+            )
     return values
 
 
@@ -135,12 +144,25 @@ def _sqlite_date(value: dt.date | None) -> str | None:
 _json_text = json.JSONEncoder().encode  # what json.dumps does with its defaults, without its per-call set-up
 
 
+@lru_cache(maxsize=4_096)
+def _json_strings(items: tuple[str, ...]) -> str:
+    return _json_text(list(items))
+
+
+def _json_column(value: Any) -> str:
+    """A JSON column's text. Lists of codes and dates repeat from row to row (a few funds, a few
+    applicant types), so their text is encoded once and looked up after."""
+    if type(value) is list and all(type(item) is str for item in value):
+        return _json_strings(tuple(value))
+    return _json_text(value)
+
+
 @cache
 def _converters(dialect: str, table: Table) -> dict[str, Callable[[Any], Any]]:
     out: dict[str, Callable[[Any], Any]] = {}
     for column in table.columns:
         if isinstance(column.type, JSON):
-            out[column.name] = _json_text
+            out[column.name] = _json_column
         elif dialect == "sqlite" and isinstance(column.type, DateTime):
             out[column.name] = _sqlite_timestamp
         elif dialect == "sqlite" and isinstance(column.type, Date):
