@@ -66,6 +66,20 @@ def clean_text(parts: Iterable[str]) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "pre", "blockquote")
+# Innermost block elements outside scripts, styles and navigation: the page's text, block by block.
+_TEXT_BLOCKS = (
+    f"//body//*[({' or '.join(f'self::{t}' for t in _BLOCKS)})"
+    f" and not({' or '.join(f'descendant::{t}' for t in _BLOCKS)})"
+    " and not(ancestor::script or ancestor::style or ancestor::nav or ancestor::footer)]"
+)
+
+
+def page_text(response: Response) -> str:
+    """The page's visible text, one block element per line."""
+    return clean_text(response.xpath(_TEXT_BLOCKS).xpath("string()").getall())
+
+
 class FundingSpider(scrapy.Spider):
     """Subclasses set `name`, `host`, `allowed_domains = [host]`, `start_paths` and `id_prefix`."""
 
@@ -96,8 +110,8 @@ class FundingSpider(scrapy.Spider):
 
         `url_or_path` is an absolute URL, a root-relative path (`/razpisi/`) or a link relative to
         `base` (the page it was found on; without one, relative to the site root). A link to the
-        real host goes to the mapped origin in offline mode. Links to other hosts are built and then
-        filtered by the offsite rule (counted in `offsite/filtered`).
+        real host (also without `www.` or by http) goes to the site crawled (`mapped_url`). Links
+        to other hosts are built and then filtered by the offsite rule (`offsite/filtered`).
         """
         link = (url_or_path or "").strip()
         base_url = base.url if isinstance(base, Response) else (base or self.site_url + "/")
@@ -115,9 +129,15 @@ class FundingSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback or self.parse, **kwargs)
 
     def mapped_url(self, url: str) -> str:
-        """A URL on the real host rewritten to the mapped origin (offline); any other URL as it is."""
+        """A URL on the real host, with or without `www.` and by http or https, on the site crawled:
+        the mapped origin offline, `https://{host}` online; any other URL as it is.
+
+        Real pages link to their own site with absolute addresses in any of these forms; each
+        must lead where the root-relative links do, or the offsite rule would drop it.
+        """
         parts = urlsplit(url)
-        if parts.hostname != self.host or self.site_url == f"https://{self.host}":
+        bare = self.host.removeprefix("www.")
+        if parts.hostname not in (self.host, bare, f"www.{bare}"):
             return url
         site = urlsplit(self.site_url)
         return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, parts.fragment))

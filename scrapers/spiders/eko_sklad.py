@@ -19,8 +19,7 @@ from scrapy.http import Response
 
 from fundscout.extract.dates import parse_date
 from fundscout.status import source_status_of
-from scrapers.spiders.base import FundingSpider, clean_text
-from scrapers.spiders.uradni_list import page_text
+from scrapers.spiders.base import FundingSpider, clean_text, page_text
 
 PUBLISHER = "Eko sklad, Slovenski okoljski javni sklad"
 # Path of each listing, and whether it is verified.

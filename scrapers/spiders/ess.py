@@ -5,6 +5,7 @@
 page), `zacetek` / `zakljucek` (first and last day), `visinaSpodbude` (what one employer may get),
 `pristojnaInstitucija` (the body in charge, a short code) and `uid` (real_structure.md §10, from a
 working client). The format of the dates is not known: ISO and Slovenian forms are both read.
+The list holds only the incentives on offer, so one without `zakljucek` is kept as open.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class EssSpider(FundingSpider):
             publisher=INSTITUTIONS.get(institution, institution),
             opens_on=start,
             deadlines=[end] if end else [],
+            # the list holds the incentives on offer now, so one without a last day is open by
+            # the source's own statement (with a last day, the deadline decides)
+            source_status=None if end else "open",
             call_type="javni_poziv",
         )
         item.pop("budget_eur", None)  # the amount is per employer, not the programme's budget

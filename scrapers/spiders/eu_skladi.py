@@ -17,7 +17,6 @@ from typing import Any
 from scrapy.http import Response
 
 from fundscout.extract.dates import parse_date
-from scrapers.site_links import on_site
 from scrapers.spiders.base import FundingSpider, clean_text
 
 # A call is named a "razpis" or "poziv" (javni razpis, javni poziv, razpisi, pozivom, …); news of
@@ -51,14 +50,15 @@ class EuSkladiSpider(FundingSpider):
                 continue  # news that is not a call
             byline = clean_text([entry.css("span.documentByLine").xpath("string()").get("")])
             yield self.request(
-                on_site(response.urljoin(link.attrib["href"]), self.host, self.site_url),
+                link.attrib["href"],
                 self.parse_call,
+                base=response,
                 meta={"listing_entry": f"{title} | {byline}"},
                 cb_kwargs={"title": title, "published_on": self._parse_published_on(byline)},
             )
         next_page = response.css("span.next a::attr(href)").get()
         if next_page:
-            yield self.request(on_site(response.urljoin(next_page), self.host, self.site_url), self.parse)
+            yield self.request(next_page, self.parse, base=response)
 
     def parse_call(self, response: Response, title: str, published_on: Any) -> Iterator[dict[str, Any]]:
         body = response.css("div#parent-fieldname-text")

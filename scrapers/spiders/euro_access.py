@@ -19,7 +19,6 @@ from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from fundscout.extract.dates import parse_date
-from scrapers.site_links import on_site
 from scrapers.spiders.base import FundingSpider, clean_text
 
 SLOVENIA_NUTS = "1507"  # the listing's `eu_nuts[]` code of "Slovenia (Slovenija)"
@@ -110,8 +109,9 @@ class EuroAccessSpider(FundingSpider):
                 "deadline": clean_text([cells[2].xpath("string()").get("")]),
             }
             yield self.request(
-                on_site(response.urljoin(link.attrib["href"]), self.host, self.site_url),
+                link.attrib["href"],
                 self.parse_call,
+                base=response,
                 meta={"listing_entry": " | ".join(listed.values())},
                 cb_kwargs={"listed": listed},
             )

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from scrapy.http import Response
 
 from fundscout.extract.dates import parse_date
-from scrapers.spiders.base import FundingSpider, clean_text
+from scrapers.spiders.base import FundingSpider, clean_text, page_text
 
 NOTICE_PATH = "/glasilo-uradni-list-rs/vsebina/"
 MISS_RUN = 3  # missing ids in a row that end an issue (a withdrawn item may leave a single gap)
@@ -338,17 +338,3 @@ class UradniListSpider(FundingSpider):
         """The notice number the amendment cites (its own number is in its header)."""
         cited = [m.group(0) for m in NOTICE_NUMBER.finditer(text) if m.group(0) != own_number]
         return cited[0] if cited else None
-
-
-_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "pre", "blockquote")
-# Innermost block elements outside scripts, styles and navigation: the page's text, block by block.
-_TEXT_BLOCKS = (
-    f"//body//*[({' or '.join(f'self::{t}' for t in _BLOCKS)})"
-    f" and not({' or '.join(f'descendant::{t}' for t in _BLOCKS)})"
-    " and not(ancestor::script or ancestor::style or ancestor::nav or ancestor::footer)]"
-)
-
-
-def page_text(response: Response) -> str:
-    """The page's visible text, one block element per line."""
-    return clean_text(response.xpath(_TEXT_BLOCKS).xpath("string()").getall())

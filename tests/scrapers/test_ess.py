@@ -35,6 +35,8 @@ def test_each_incentive_of_the_list(sqlite_url: str, tmp_path: Path) -> None:
         training["url"] == "https://www.ess.gov.si/delodajalci/financne-spodbude/usposabljanje-na-delovnem-mestu-2026"
     )
     assert training["opens_on"] == "2026-01-15" and "deadlines" not in training
+    assert training["source_status"] == "open"  # on the list of incentives offered, with no last day
+    assert "source_status" not in hire  # its last day decides
     assert calls["ess-1377"]["publisher"] == "Finančna uprava Republike Slovenije"
 
 

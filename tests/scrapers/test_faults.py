@@ -164,8 +164,9 @@ def test_links_to_file_and_localhost_are_never_fetched(store: str, tmp_path: Pat
         with fixture_site("gov_si", pages={LISTING: listing_with(rows)}) as (origins, _):
             outcome = crawl("gov_si", store, tmp_path, origins)
     assert outcome.verdict == "loaded", outcome.reason
-    assert outcome.summary["offsite_filtered"] == 2  # the file:// link and the localhost link
-    assert internal_handler.hits == []
+    assert outcome.summary["links_skipped"] == {"file": 1}  # no crawl follows a file:// link
+    assert outcome.summary["offsite_filtered"] == 1  # the localhost link: another origin
+    assert internal_handler.hits == []  # neither was fetched
     assert set(stored_calls(store)) == GOOD_IDS
 
 

@@ -178,10 +178,6 @@ def test_cli_refuses_a_malformed_since(fundscout_env: str) -> None:
     assert result.exit_code == 2 and "applies to uradni_list only" in result.output
 
 
-@pytest.mark.skipif(
-    not hasattr(__import__("scrapers.extensions", fromlist=["x"]), "CrawlState"),
-    reason="needs the crawl-state extension (scrapers.extensions.CrawlState) that keeps spider.crawl_state",
-)
 def test_next_run_resumes_where_the_walk_stopped(sqlite_url: str, tmp_path: Path) -> None:
     with fixture_site("uradni_list") as (origins, _):
         first = crawl("uradni_list", sqlite_url, tmp_path, origins)
@@ -194,8 +190,11 @@ def test_next_run_resumes_where_the_walk_stopped(sqlite_url: str, tmp_path: Path
     assert second.verdict == "loaded", second.reason
     recent = {"2025000200001", "2025000200005", "2025000400001", "2025000400002", "2026000200001"}
     ids = walked(handler.hits)
-    assert set(ids[: len(recent)]) == recent  # the calls found last, read again
-    assert ids[len(recent)] == "2026000300001"  # then the walk goes on where it stopped
+    # The rechecks and the walk are fetched side by side (several requests at once), so the
+    # server sees them in no fixed order: only what was fetched is asserted, not when.
+    assert sorted(i for i in ids if i in recent) == sorted(recent)  # the calls found last, read again once
+    walk = [i for i in ids if i not in recent]
+    assert walk[0] == min(walk) == "2026000300001"  # the walk goes on where it stopped, nothing older
     assert "ul-2026-003-ob-1077-26" in items_of(second)
     # The calls found last time are read again: a run with nothing new still proves the pages read.
     assert "ul-2026-002-ob-1005-26" in items_of(second)
