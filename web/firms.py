@@ -321,6 +321,15 @@ def _bad_link(request: Request) -> HTMLResponse:
     return page(request, "message.html", 404, title=None, message_key="bad_link")
 
 
+def _refuse_profile_post(request: Request, firm: Firm | None, token: str, csrf: str) -> HTMLResponse | None:
+    """The answer when a profile form may not go on (a bad link, or a missing or forged CSRF token)."""
+    if firm is None:
+        return _bad_link(request)
+    if csrf_refusal(request, csrf):
+        return _profile_page(request, firm, token, 403, errors=[TEXTS[language(request)]["err_csrf"]])
+    return None
+
+
 @router.get("/firms/confirm/{token}", response_class=HTMLResponse, name="confirm_form")
 def confirm_form(request: Request, token: str) -> HTMLResponse:
     with session_scope(request.app.state.database_url) as session:
@@ -406,10 +415,8 @@ def _profile_save(request: Request, form: Any, token: str) -> HTMLResponse:
     database_url = request.app.state.database_url
     with session_scope(database_url) as session:
         firm, _ = _firm_of(request, "profile", token, session)
-        if firm is None:
-            return _bad_link(request)
-        if csrf_refusal(request, str(form.get("csrf_token") or "")):
-            return _profile_page(request, firm, token, 403, errors=[t["err_csrf"]])
+        if refusal := _refuse_profile_post(request, firm, token, str(form.get("csrf_token") or "")):
+            return refusal
         raw = {k: form.get(k) for k in ("name", "municipality", "size_class", "legal_form")}
         raw |= {"skd": form.getlist("skd"), "description": form.get("description"), "interests": form.get("interests")}
         raw["email"] = firm.email or ""  # the address changes only through its own confirmation
@@ -431,10 +438,8 @@ def _profile_action(request: Request, token: str, csrf: str, action: str) -> HTM
     t = TEXTS[language(request)]
     with session_scope(request.app.state.database_url) as session:
         firm, _ = _firm_of(request, "profile", token, session)
-        if firm is None:
-            return _bad_link(request)
-        if csrf_refusal(request, csrf):
-            return _profile_page(request, firm, token, 403, errors=[t["err_csrf"]])
+        if refusal := _refuse_profile_post(request, firm, token, csrf):
+            return refusal
         if action == "pause":
             firm.subscribed, firm.paused = False, True
         elif action == "resume":
@@ -469,10 +474,8 @@ def profile_email(
     t = TEXTS[language(request)]
     with session_scope(request.app.state.database_url) as session:
         firm, _ = _firm_of(request, "profile", token, session)
-        if firm is None:
-            return _bad_link(request)
-        if csrf_refusal(request, csrf_token):
-            return _profile_page(request, firm, token, 403, errors=[t["err_csrf"]])
+        if refusal := _refuse_profile_post(request, firm, token, csrf_token):
+            return refusal
         address = email.strip().lower()
         if not _EMAIL.fullmatch(address):
             return _profile_page(request, firm, token, 400, errors=[t["err_email"]])
@@ -551,10 +554,8 @@ def profile_delete(
     t = TEXTS[language(request)]
     with session_scope(request.app.state.database_url) as session:
         firm, _ = _firm_of(request, "profile", token, session)
-        if firm is None:
-            return _bad_link(request)
-        if csrf_refusal(request, csrf_token):
-            return _profile_page(request, firm, token, 403, errors=[t["err_csrf"]])
+        if refusal := _refuse_profile_post(request, firm, token, csrf_token):
+            return refusal
         if not sure:
             return _profile_page(request, firm, token, 400, errors=[t["err_sure"]])
         for table in (Match, FirmFeedback, DigestOutbox):
