@@ -12,8 +12,7 @@ from urllib.parse import quote
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from fundscout.config import has_stable_key, secret_key
-
-PUBLIC_URL_DEFAULT = "http://localhost:8000"
+from fundscout.config import public_url as app_url
 
 
 class BadToken(ValueError):
@@ -52,8 +51,7 @@ def sending_problems() -> list[str]:
 
 
 def unsubscribe_url(firm_id: str) -> str:
-    base = (os.environ.get("FUNDSCOUT_PUBLIC_URL") or PUBLIC_URL_DEFAULT).rstrip("/")
-    return f"{base}/unsubscribe/{quote(unsubscribe_token(firm_id))}"
+    return f"{app_url()}/unsubscribe/{quote(unsubscribe_token(firm_id))}"
 
 
 def digest_token(firm_id: str, week: str) -> str:
@@ -99,8 +97,7 @@ def read_firm_token(purpose: str, token: str) -> list[str]:
 
 def public_url(path: str) -> str:
     """An address of the web app for links that leave the machine (FUNDSCOUT_PUBLIC_URL)."""
-    base = (os.environ.get("FUNDSCOUT_PUBLIC_URL") or PUBLIC_URL_DEFAULT).rstrip("/")
-    return f"{base}{path}"
+    return f"{app_url()}{path}"
 
 
 def profile_url(firm_id: str) -> str:
